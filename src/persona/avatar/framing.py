@@ -1,0 +1,89 @@
+"""Placing a photo in the output frame.
+
+``cover`` fills the frame, cropping the photo around the face; when that would cut into
+the head (a tall portrait in a wide frame, say), ``contain`` shows the whole photo over a
+blurred, darkened copy of itself, as broadcast video does with portrait material.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+HEAD_MARGIN = 0.35  # of the face height, above the face box for hair and below for the chin
+
+
+@dataclass(frozen=True, eq=False)
+class Framed:
+    plate: np.ndarray  # BGR (H, W, 3): the photo as the video shows it
+    points: np.ndarray  # landmarks in plate coordinates, float32 (478, 2)
+    mode: str  # "cover" or "contain"
+    scale: float  # plate pixels per photo pixel
+
+
+def frame_photo(
+    image: np.ndarray, points: np.ndarray, width: int, height: int, mode: str = "auto"
+) -> Framed:
+    """Scale and place ``image`` in a ``width``×``height`` frame around the face."""
+    h, w = image.shape[:2]
+    x0, y0 = points[:468].min(axis=0)
+    x1, y1 = points[:468].max(axis=0)
+    face_h = y1 - y0
+    head = (x0 - 0.3 * (x1 - x0), y0 - HEAD_MARGIN * face_h, x1 + 0.3 * (x1 - x0), y1 + 0.2 * face_h)
+
+    scale = max(width / w, height / h)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 - 0.05 * face_h
+    left = float(np.clip(cx - width / scale / 2, 0, w - width / scale))
+    top = float(np.clip(cy - height / scale / 2.1, 0, h - height / scale))
+    fits = (
+        head[0] >= left - 1
+        and head[2] <= left + width / scale + 1
+        and head[1] >= top - 1
+        and head[3] <= top + height / scale + 1
+    )
+    if mode == "cover" or (mode == "auto" and fits):
+        return _cover(image, points, width, height, scale, left, top)
+    return _contain(image, points, width, height)
+
+
+def _resize(image: np.ndarray, scale: float, size: tuple[int, int] | None = None) -> np.ndarray:
+    import cv2
+
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    if size is None:
+        size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    return cv2.resize(image, size, interpolation=interp)
+
+
+def _cover(
+    image: np.ndarray, points: np.ndarray, width: int, height: int, scale: float,
+    left: float, top: float,
+) -> Framed:
+    import cv2
+
+    # An affine map crops and scales in one resampling pass.
+    m = np.array([[scale, 0, -left * scale], [0, scale, -top * scale]], dtype=np.float64)
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    plate = cv2.warpAffine(image, m, (width, height), flags=interp, borderMode=cv2.BORDER_REFLECT)
+    pts = (points - np.array([left, top], dtype=np.float32)) * scale
+    return Framed(plate=plate, points=pts.astype(np.float32), mode="cover", scale=scale)
+
+
+def _contain(image: np.ndarray, points: np.ndarray, width: int, height: int) -> Framed:
+    import cv2
+
+    h, w = image.shape[:2]
+    scale = min(width / w, height / h)
+    fg = _resize(image, scale)
+    bg_scale = max(width / w, height / h)
+    bg = _resize(image, bg_scale * 0.125)
+    bg = cv2.GaussianBlur(bg, (0, 0), sigmaX=6)
+    bg = cv2.resize(bg, (max(width, round(w * bg_scale)), max(height, round(h * bg_scale))))
+    by, bx = (bg.shape[0] - height) // 2, (bg.shape[1] - width) // 2
+    plate = (bg[by : by + height, bx : bx + width] * 0.55).astype(np.uint8)
+    ox, oy = (width - fg.shape[1]) // 2, (height - fg.shape[0]) // 2
+    plate[oy : oy + fg.shape[0], ox : ox + fg.shape[1]] = fg
+    pts = points * scale + np.array([ox, oy], dtype=np.float32)
+    return Framed(plate=np.ascontiguousarray(plate), points=pts.astype(np.float32),
+                  mode="contain", scale=scale)

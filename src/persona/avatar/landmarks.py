@@ -1,0 +1,138 @@
+"""Face landmarks: a :class:`Landmarker` protocol and the MediaPipe FaceMesh backend.
+
+Landmarks are found once, when an avatar is made, never per frame. The backend loads
+lazily on first use; MediaPipe's models ship inside its wheel, so nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from persona.errors import DependencyError
+from persona.avatar import topology
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class FaceLandmarks:
+    """478 face points in pixel coordinates of the image they were found in."""
+
+    points: np.ndarray  # float32 (478, 2)
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """(x0, y0, x1, y1) of the face surface points."""
+        p = self.points[: topology.N_MESH]
+        return (float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max()))
+
+    @property
+    def area(self) -> float:
+        x0, y0, x1, y1 = self.box
+        return (x1 - x0) * (y1 - y0)
+
+
+class Landmarker(Protocol):
+    name: str
+
+    def detect(self, image: np.ndarray) -> list[FaceLandmarks]:
+        """All faces in a BGR image, largest first."""
+        ...
+
+
+class MediaPipeLandmarker:
+    """MediaPipe FaceMesh (468 points + iris), with a full-range detector as fallback.
+
+    FaceMesh's own detector is tuned for faces close to the camera; for small faces in
+    large photos the full-range face detector finds the face first and FaceMesh runs on
+    a crop around it.
+    """
+
+    name = "mediapipe"
+    max_faces = 5
+    work_side = 1280  # images are searched at most this large
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._mesh: Any = None
+        self._detector: Any = None
+
+    def _load(self) -> None:
+        if self._mesh is not None:
+            return
+        try:
+            from mediapipe.python.solutions import face_detection, face_mesh
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise DependencyError(
+                "MediaPipe is not installed: pip install 'mediapipe==0.10.21'"
+            ) from exc
+        self._mesh = face_mesh.FaceMesh(
+            static_image_mode=True,
+            max_num_faces=self.max_faces,
+            refine_landmarks=True,
+            min_detection_confidence=0.5,
+        )
+        self._detector = face_detection.FaceDetection(
+            model_selection=1, min_detection_confidence=0.5
+        )
+
+    def detect(self, image: np.ndarray) -> list[FaceLandmarks]:
+        import cv2
+
+        with self._lock:
+            self._load()
+            scale = min(1.0, self.work_side / max(image.shape[:2]))
+            small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale,
+                                                          interpolation=cv2.INTER_AREA)
+            rgb = np.ascontiguousarray(small[:, :, ::-1])
+            faces = self._mesh_faces(rgb, offset=(0.0, 0.0))
+            if not faces:
+                faces = self._via_detector(rgb)
+        faces = [FaceLandmarks(points=(f / scale).astype(np.float32)) for f in faces]
+        return sorted(faces, key=lambda f: f.area, reverse=True)
+
+    def _mesh_faces(self, rgb: np.ndarray, offset: tuple[float, float]) -> list[np.ndarray]:
+        result = self._mesh.process(rgb)
+        if not result.multi_face_landmarks:
+            return []
+        h, w = rgb.shape[:2]
+        out = []
+        for face in result.multi_face_landmarks:
+            pts = np.array([(p.x * w, p.y * h) for p in face.landmark], dtype=np.float32)
+            out.append(pts + np.asarray(offset, dtype=np.float32))
+        return out
+
+    def _via_detector(self, rgb: np.ndarray) -> list[np.ndarray]:
+        result = self._detector.process(rgb)
+        if not result.detections:
+            return []
+        h, w = rgb.shape[:2]
+        faces = []
+        for det in result.detections:
+            box = det.location_data.relative_bounding_box
+            cx = (box.xmin + box.width / 2) * w
+            cy = (box.ymin + box.height / 2) * h
+            side = max(box.width * w, box.height * h) * 2.2
+            x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
+            x1, y1 = int(min(w, cx + side / 2)), int(min(h, cy + side / 2))
+            if x1 - x0 < 16 or y1 - y0 < 16:
+                continue
+            crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+            found = self._mesh_faces(crop, offset=(float(x0), float(y0)))
+            faces.extend(found[:1])
+        return faces
+
+
+_DEFAULT: MediaPipeLandmarker | None = None
+
+
+def default_landmarker() -> Landmarker:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = MediaPipeLandmarker()
+    return _DEFAULT

@@ -1,0 +1,144 @@
+"""Synthesis of the mouth interior wherever the lips part.
+
+Painted back to front inside the inner-lip contour: a dark cavity, the tongue, the lower
+teeth (carried by the jaw) and the upper teeth (fixed to the skull), then a soft shadow
+under the lips, feathered into the frame. Geometry is computed in the face's own frame
+(``a`` along the mouth, ``b`` down the face, in pixels from the mouth centre), so the
+teeth follow head roll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SMOOTH_STEPS = 4  # points per contour segment after Catmull-Rom smoothing
+
+
+@dataclass(frozen=True)
+class MouthLook:
+    """Colours (BGR, 0..255) matched to the photo's exposure and white balance."""
+
+    cavity: tuple[float, float, float]
+    teeth: tuple[float, float, float]
+    tongue: tuple[float, float, float]
+
+    @staticmethod
+    def from_skin(skin_bgr: np.ndarray) -> MouthLook:
+        skin = np.asarray(skin_bgr, dtype=np.float64)
+        light = float(np.clip(skin.mean() / 150.0, 0.55, 1.3))
+        tint = skin / max(skin.mean(), 1.0)
+        teeth = np.clip(np.array([200.0, 222.0, 236.0]) * (0.8 + 0.2 * tint) * light, 0, 245)
+        return MouthLook(
+            cavity=tuple(np.array([22.0, 22.0, 52.0]) * light),  # type: ignore[arg-type]
+            teeth=tuple(teeth),  # type: ignore[arg-type]
+            tongue=tuple(np.array([88.0, 90.0, 172.0]) * light),  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class MouthPose:
+    """Where the interior goes in one frame (frame pixel coordinates)."""
+
+    contour: np.ndarray  # (n, 2) inner-lip ring, closed, in order
+    centre: np.ndarray  # (2,) mouth centre after head motion
+    u: np.ndarray  # (2,) unit vector along the mouth
+    v: np.ndarray  # (2,) unit vector down the face
+    mouth_width: float
+    upper_edge: float  # b of the upper incisors' edge at a = 0
+    lower_edge: float  # b of the lower incisors' edge at a = 0
+    teeth: float  # 0..1
+    tongue: float  # 0..1
+    tongue_lift: float  # pixels the tongue tip rises towards the upper teeth
+    opening: float = 1.0  # 0..1 how far the lips are parted (fades the interior in)
+
+
+def smooth_ring(points: np.ndarray, steps: int = SMOOTH_STEPS) -> np.ndarray:
+    """Closed Catmull-Rom spline through ``points``."""
+    p = np.asarray(points, dtype=np.float32)
+    p0, p1, p2, p3 = np.roll(p, 1, 0), p, np.roll(p, -1, 0), np.roll(p, -2, 0)
+    t = np.linspace(0, 1, steps, endpoint=False, dtype=np.float32)[:, None, None]
+    t2, t3 = t * t, t * t * t
+    out = 0.5 * (
+        2 * p1
+        + (-p0 + p2) * t
+        + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2
+        + (-p0 + 3 * p1 - 3 * p2 + p3) * t3
+    )
+    return out.transpose(1, 0, 2).reshape(-1, 2)
+
+
+def paint_interior(image: np.ndarray, pose: MouthPose, look: MouthLook) -> None:
+    """Paint the mouth interior into ``image`` (BGR uint8) in place."""
+    import cv2
+
+    ring = smooth_ring(pose.contour)
+    x0, y0 = np.floor(ring.min(axis=0)).astype(int) - 2
+    x1, y1 = np.ceil(ring.max(axis=0)).astype(int) + 3
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    pts = np.round((ring - (x0, y0)) * 16).astype(np.int32)
+    cv2.fillPoly(mask, [pts], 255, lineType=cv2.LINE_AA, shift=4)
+    if int(mask.max()) == 0:
+        return
+    alpha = mask.astype(np.float32) * (min(1.0, pose.opening) / 255.0)
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    dx, dy = xs - pose.centre[0], ys - pose.centre[1]
+    a = dx * pose.u[0] + dy * pose.u[1]
+    b = dx * pose.v[0] + dy * pose.v[1]
+    colour = _interior(a, b, pose, look)
+    sigma = max(0.6, 0.035 * pose.mouth_width)
+    inner = cv2.GaussianBlur(alpha, (0, 0), sigma)
+    shade = 0.5 + 0.5 * np.clip((inner - 0.3) * 2.0, 0, 1)
+    colour *= shade[:, :, None]
+    patch = image[y0:y1, x0:x1].astype(np.float32)
+    patch += (colour - patch) * alpha[:, :, None]
+    image[y0:y1, x0:x1] = np.clip(patch + 0.5, 0, 255).astype(np.uint8)
+
+
+def _interior(a: np.ndarray, b: np.ndarray, pose: MouthPose, look: MouthLook) -> np.ndarray:
+    mw = pose.mouth_width
+    depth = np.clip(1.0 - (a / (0.55 * mw)) ** 2, 0, 1)
+    colour = np.empty(a.shape + (3,), np.float32)
+    colour[:] = look.cavity
+    colour *= (0.6 + 0.4 * depth)[:, :, None]
+
+    # Tongue: a low ellipse behind the lower teeth.
+    tongue_top = pose.lower_edge - 0.03 * mw - pose.tongue_lift
+    ty = (b - (tongue_top + 0.12 * mw)) / (0.12 * mw)
+    tx = a / (0.30 * mw)
+    inside = np.clip((1.0 - (tx * tx + ty * ty)) * 4.0, 0, 1)
+    t_alpha = inside * min(1.0, 0.35 + pose.tongue)
+    t_col = np.asarray(look.tongue, np.float32) * (0.75 + 0.25 * np.clip(-ty, 0, 1))[:, :, None]
+    colour += (t_col - colour) * t_alpha[:, :, None]
+
+    side = np.clip(1.0 - 0.75 * (a / (0.40 * mw)) ** 2, 0.2, 1)
+    arc = (a * a) / mw
+    teeth_alpha = np.clip(pose.teeth, 0, 1) * (np.abs(a) < 0.46 * mw)
+    gaps = _tooth_gaps(a, mw)
+    teeth = np.asarray(look.teeth, np.float32)
+
+    lower = b > pose.lower_edge + 0.35 * arc
+    lo_alpha = teeth_alpha * lower * 0.9
+    lo_col = teeth[None, None, :] * (0.85 * side * gaps)[:, :, None]
+    colour += (lo_col - colour) * lo_alpha[:, :, None]
+
+    edge = pose.upper_edge - 0.45 * arc
+    upper = np.clip((edge - b) + 0.5, 0, 1)
+    up_col = teeth[None, None, :] * (side * gaps)[:, :, None]
+    colour += (up_col - colour) * (teeth_alpha * upper)[:, :, None]
+    return colour
+
+
+def _tooth_gaps(a: np.ndarray, mw: float) -> np.ndarray:
+    """Faint darker lines between incisors and canines."""
+    out = np.ones_like(a)
+    width = max(0.6, 0.012 * mw)
+    for pos in (0.0, 0.085, 0.165, 0.235, 0.30):
+        for s in (-1.0, 1.0) if pos else (1.0,):
+            out *= 1.0 - 0.12 * np.exp(-(((a - s * pos * mw) / width) ** 2))
+    return out

@@ -1,0 +1,181 @@
+"""The talking-photo avatar: one portrait, deformed per frame by its rig."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from persona.avatar import topology as tp
+from persona.avatar.framing import Framed, frame_photo
+from persona.avatar.image import load_image
+from persona.avatar.landmarks import Landmarker, default_landmarker
+from persona.avatar.mouth import MouthLook, MouthPose, paint_interior
+from persona.avatar.rig import JAW_OPEN, SHAPES, PhotoRig, build_rig
+from persona.avatar.warp import (
+    FALLOFF,
+    HeadPose,
+    deformed_vertices,
+    head_map,
+    mesh_map,
+    moved_vertices,
+    shape_weights,
+)
+from persona.errors import NoFaceError
+from persona.types import MOUTH_CHANNELS, FaceState, Frame, Rect
+
+log = logging.getLogger(__name__)
+
+MIN_FACE_PX = 48  # faces narrower than this in the photo are too small to animate
+_TEETH, _TONGUE = MOUTH_CHANNELS.index("teeth"), MOUTH_CHANNELS.index("tongue")
+
+
+class PhotoAvatar:
+    """Renders :class:`FaceState`s of one photo at a fixed output size."""
+
+    kind = "photo"
+
+    def __init__(self, framed: Framed, rig: PhotoRig) -> None:
+        self.framed = framed
+        self.rig = rig
+        self.width = framed.plate.shape[1]
+        self.height = framed.plate.shape[0]
+        self.look = MouthLook.from_skin(_skin_colour(framed.plate, framed.points))
+        self.roi = _head_roi(rig, self.width, self.height)
+        self.mesh_box = _mesh_box(rig, self.roi)
+        self._buffer = framed.plate.copy()
+        self._n_mesh = tp.N_MESH + (len(rig.vertices) - tp.N_POINTS)
+
+    @classmethod
+    def from_image(
+        cls,
+        image: np.ndarray,
+        width: int,
+        height: int,
+        *,
+        landmarker: Landmarker | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> PhotoAvatar:
+        """Find the face (the largest, if several), frame the photo and fit the rig."""
+        faces = (landmarker or default_landmarker()).detect(image)
+        if not faces:
+            raise NoFaceError(
+                "no face found in the photo: use a well-lit, front-facing portrait"
+            )
+        if len(faces) > 1 and warn is not None:
+            warn(f"{len(faces)} faces found in the photo; animating the largest")
+        face = faces[0]
+        x0, _, x1, _ = face.box
+        if x1 - x0 < MIN_FACE_PX:
+            raise NoFaceError(
+                f"the face is too small to animate ({x1 - x0:.0f} px wide, at least "
+                f"{MIN_FACE_PX} px): use a closer or larger photo"
+            )
+        framed = frame_photo(image, face.points, width, height)
+        return cls(framed, build_rig(framed.points))
+
+    @classmethod
+    def from_path(cls, path: str | Path, width: int, height: int,
+                  warn: Callable[[str], None] | None = None) -> PhotoAvatar:
+        return cls.from_image(load_image(path), width, height, warn=warn)
+
+    # ------------------------------------------------------------------ rendering
+
+    def render(self, state: FaceState) -> Frame:
+        import cv2
+
+        rig = self.rig
+        weights = shape_weights(rig, state)
+        local = deformed_vertices(rig, weights)
+        pose = HeadPose.from_state(rig, state.head)
+        dst = moved_vertices(rig, local, pose)
+
+        x, y, w, h = self.roi
+        mapping = head_map(rig, pose, self.roi)
+        bx, by, bw, bh = self.mesh_box
+        mesh, cover = mesh_map(rig, dst, self.mesh_box)
+        sub = mapping[by - y : by - y + bh, bx - x : bx - x + bw]
+        np.copyto(sub, mesh, where=(cover > 0.5)[:, :, None])
+        out = cv2.remap(self.framed.plate, mapping, None, cv2.INTER_LINEAR,
+                        borderMode=cv2.BORDER_REPLICATE)
+        self._buffer[y : y + h, x : x + w] = out
+        paint_interior(self._buffer, self._mouth_pose(state, weights, dst, pose), self.look)
+        return Frame(image=self._buffer, dirty=Rect(x, y, w, h))
+
+    def _mouth_pose(
+        self, state: FaceState, weights: np.ndarray, dst: np.ndarray, pose: HeadPose
+    ) -> MouthPose:
+        rig, fr = self.rig, self.rig.frame
+        pts = np.stack([fr.mouth, fr.mouth + fr.u * 10.0])
+        z = np.full(2, float(rig.depth[tp.UPPER_LIP_CENTER]))
+        moved = pose.apply(pts, z)
+        u = (moved[1] - moved[0]) / np.linalg.norm(moved[1] - moved[0])
+        v = np.array([-u[1], u[0]])
+        mw = fr.mouth_width
+        b_upper = float(fr.local(rig.vertices[tp.UPPER_LIP_CENTER])[1])
+        b_lower = float(fr.local(rig.vertices[tp.LOWER_LIP_CENTER])[1])
+        drop = float(weights[SHAPES.index("jaw")]) * JAW_OPEN * mw
+        upper_edge = b_upper + 0.35 * rig.source_gap + 0.012 * mw
+        lower_edge = b_lower + drop - 0.05 * mw
+        tongue = float(state.mouth[_TONGUE])
+        ring = dst[list(tp.INNER_LIP_RING)]
+        half = len(tp.LIPS_INNER_UPPER)
+        gap = float(np.max((ring[half:] - ring[1 : half - 1][::-1]) @ v)) if half > 2 else 0.0
+        return MouthPose(
+            contour=ring,
+            centre=moved[0],
+            u=u,
+            v=v,
+            mouth_width=mw,
+            upper_edge=upper_edge,
+            lower_edge=lower_edge,
+            teeth=float(state.mouth[_TEETH]),
+            tongue=tongue,
+            tongue_lift=tongue * max(0.0, lower_edge - upper_edge) * 0.6,
+            opening=gap / max(1.5, 0.03 * mw),
+        )
+
+
+def _skin_colour(plate: np.ndarray, points: np.ndarray) -> np.ndarray:
+    samples = []
+    r = 3
+    for i in (50, 280, 205, 425, 101, 330):
+        x, y = np.round(points[i]).astype(int)
+        patch = plate[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1]
+        if patch.size:
+            samples.append(patch.reshape(-1, 3).mean(axis=0))
+    return np.median(np.array(samples), axis=0) if samples else np.array([150.0, 160.0, 190.0])
+
+
+def _even_rect(x0: float, y0: float, x1: float, y1: float, width: int, height: int
+               ) -> tuple[int, int, int, int]:
+    ix0 = max(0, int(np.floor(x0)) & ~1)
+    iy0 = max(0, int(np.floor(y0)) & ~1)
+    ix1 = min(width, (int(np.ceil(x1)) + 1) & ~1)
+    iy1 = min(height, (int(np.ceil(y1)) + 1) & ~1)
+    return ix0, iy0, ix1 - ix0, iy1 - iy0
+
+
+def _head_roi(rig: PhotoRig, width: int, height: int) -> tuple[int, int, int, int]:
+    """Everything head motion or the mesh can touch, in whole even pixels."""
+    r = float(max(rig.head_radii)) * FALLOFF
+    cx, cy = rig.head_center
+    below = float(rig.chin[1] + 0.45 * rig.frame.face_height)
+    mesh = rig.vertices
+    x0 = min(cx - r, float(mesh[:, 0].min()))
+    x1 = max(cx + r, float(mesh[:, 0].max()))
+    y0 = min(cy - r, float(mesh[:, 1].min()))
+    y1 = max(min(cy + r, below), float(mesh[:, 1].max()))
+    return _even_rect(x0, y0, x1, y1, width, height)
+
+
+def _mesh_box(rig: PhotoRig, roi: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    margin = 0.12 * rig.frame.face_width
+    x0, y0 = rig.vertices.min(axis=0) - margin
+    x1, y1 = rig.vertices.max(axis=0) + margin
+    rx, ry, rw, rh = roi
+    x0, y0 = max(x0, rx), max(y0, ry)
+    x1, y1 = min(x1, rx + rw), min(y1, ry + rh)
+    return int(x0), int(y0), int(x1) - int(x0), int(y1) - int(y0)
