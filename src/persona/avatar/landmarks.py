@@ -6,8 +6,12 @@ lazily on first use; MediaPipe's models ship inside its wheel, so nothing is dow
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -84,15 +88,14 @@ class MediaPipeLandmarker:
     def detect(self, image: np.ndarray) -> list[FaceLandmarks]:
         import cv2
 
-        with self._lock:
+        with self._lock, _quiet_native_stderr():
             self._load()
             scale = min(1.0, self.work_side / max(image.shape[:2]))
             small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale,
                                                           interpolation=cv2.INTER_AREA)
             rgb = np.ascontiguousarray(small[:, :, ::-1])
             faces = self._mesh_faces(rgb, offset=(0.0, 0.0))
-            if not faces:
-                faces = self._via_detector(rgb)
+            faces += self._via_detector(rgb, known=faces)
         faces = [FaceLandmarks(points=(f / scale).astype(np.float32)) for f in faces]
         return sorted(faces, key=lambda f: f.area, reverse=True)
 
@@ -107,7 +110,8 @@ class MediaPipeLandmarker:
             out.append(pts + np.asarray(offset, dtype=np.float32))
         return out
 
-    def _via_detector(self, rgb: np.ndarray) -> list[np.ndarray]:
+    def _via_detector(self, rgb: np.ndarray, known: list[np.ndarray]) -> list[np.ndarray]:
+        """Faces the detector finds that FaceMesh missed (small or distant faces)."""
         result = self._detector.process(rgb)
         if not result.detections:
             return []
@@ -117,6 +121,8 @@ class MediaPipeLandmarker:
             box = det.location_data.relative_bounding_box
             cx = (box.xmin + box.width / 2) * w
             cy = (box.ymin + box.height / 2) * h
+            if any(_contains(f, cx, cy) for f in known):
+                continue
             side = max(box.width * w, box.height * h) * 2.2
             x0, y0 = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
             x1, y1 = int(min(w, cx + side / 2)), int(min(h, cy + side / 2))
@@ -126,6 +132,30 @@ class MediaPipeLandmarker:
             found = self._mesh_faces(crop, offset=(float(x0), float(y0)))
             faces.extend(found[:1])
         return faces
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Silence MediaPipe's C++ logging (it writes to file descriptor 2 directly)."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def _contains(points: np.ndarray, x: float, y: float) -> bool:
+    p = points[: topology.N_MESH]
+    return bool(p[:, 0].min() <= x <= p[:, 0].max() and p[:, 1].min() <= y <= p[:, 1].max())
 
 
 _DEFAULT: MediaPipeLandmarker | None = None

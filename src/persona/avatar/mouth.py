@@ -24,17 +24,29 @@ class MouthLook:
     teeth: tuple[float, float, float]
     tongue: tuple[float, float, float]
 
+    seam: tuple[float, float, float]
+
     @staticmethod
-    def from_skin(skin_bgr: np.ndarray) -> MouthLook:
+    def from_photo(skin_bgr: np.ndarray, lip_bgr: np.ndarray, teeth_bgr: np.ndarray | None
+                   ) -> MouthLook:
+        """Colours from the photo's skin and lips, and its own teeth where they show."""
         skin = np.asarray(skin_bgr, dtype=np.float64)
         light = float(np.clip(skin.mean() / 150.0, 0.55, 1.3))
         tint = skin / max(skin.mean(), 1.0)
-        teeth = np.clip(np.array([200.0, 222.0, 236.0]) * (0.8 + 0.2 * tint) * light, 0, 245)
+        teeth = np.array([196.0, 220.0, 235.0]) * (0.8 + 0.2 * tint) * light
+        if teeth_bgr is not None:
+            teeth = 0.35 * teeth + 0.65 * np.asarray(teeth_bgr, dtype=np.float64)
+        lip = np.asarray(lip_bgr, dtype=np.float64)
         return MouthLook(
-            cavity=tuple(np.array([22.0, 22.0, 52.0]) * light),  # type: ignore[arg-type]
-            teeth=tuple(teeth),  # type: ignore[arg-type]
-            tongue=tuple(np.array([88.0, 90.0, 172.0]) * light),  # type: ignore[arg-type]
+            cavity=_bgr(np.array([20.0, 22.0, 50.0]) * light),
+            teeth=_bgr(np.clip(teeth, 0, 245)),
+            tongue=_bgr(0.5 * np.array([88.0, 92.0, 175.0]) * light + 0.5 * lip * 0.9),
+            seam=_bgr(lip * 0.55),
         )
+
+
+def _bgr(c: np.ndarray) -> tuple[float, float, float]:
+    return (float(c[0]), float(c[1]), float(c[2]))
 
 
 @dataclass(frozen=True)
@@ -69,10 +81,54 @@ def smooth_ring(points: np.ndarray, steps: int = SMOOTH_STEPS) -> np.ndarray:
     return out.transpose(1, 0, 2).reshape(-1, 2)
 
 
+def smooth_curve(points: np.ndarray, steps: int = SMOOTH_STEPS) -> np.ndarray:
+    """Open Catmull-Rom spline through ``points`` (end points repeated)."""
+    p = np.asarray(points, dtype=np.float32)
+    ext = np.concatenate([p[:1], p, p[-1:]])
+    p0, p1, p2, p3 = ext[:-3], ext[1:-2], ext[2:-1], ext[3:]
+    t = np.linspace(0, 1, steps, endpoint=False, dtype=np.float32)[:, None, None]
+    t2, t3 = t * t, t * t * t
+    out = 0.5 * (
+        2 * p1
+        + (-p0 + p2) * t
+        + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2
+        + (-p0 + 3 * p1 - 3 * p2 + p3) * t3
+    )
+    return np.concatenate([out.transpose(1, 0, 2).reshape(-1, 2), p[-1:]])
+
+
+def draw_line(image: np.ndarray, points: np.ndarray, colour: tuple[float, float, float],
+              thickness: float, alpha: float) -> None:
+    """An anti-aliased polyline blended at ``alpha`` (lip seams, lash lines)."""
+    import cv2
+
+    if alpha <= 0.01 or len(points) < 2:
+        return
+    x0, y0 = np.floor(points.min(axis=0) - thickness - 2).astype(int)
+    x1, y1 = np.ceil(points.max(axis=0) + thickness + 3).astype(int)
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+    if x1 <= x0 or y1 <= y0:
+        return
+    mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    pts = np.round((points - (x0, y0)) * 16).astype(np.int32)
+    cv2.polylines(mask, [pts], False, 255, max(1, round(thickness)), cv2.LINE_AA, shift=4)
+    a = mask.astype(np.float32)[:, :, None] * (alpha / 255.0)
+    patch = image[y0:y1, x0:x1].astype(np.float32)
+    patch += (np.asarray(colour, np.float32) - patch) * a
+    image[y0:y1, x0:x1] = np.clip(patch + 0.5, 0, 255).astype(np.uint8)
+
+
 def paint_interior(image: np.ndarray, pose: MouthPose, look: MouthLook) -> None:
     """Paint the mouth interior into ``image`` (BGR uint8) in place."""
     import cv2
 
+    n = len(pose.contour)
+    half = n // 2 + 1
+    upper = pose.contour[:half]
+    lower = np.concatenate([pose.contour[:1], pose.contour[half:][::-1], pose.contour[half - 1 : half]])
+    seam = smooth_curve((upper + lower) / 2)
+    draw_line(image, seam, look.seam, max(1.2, 0.018 * pose.mouth_width), 0.8)
     ring = smooth_ring(pose.contour)
     x0, y0 = np.floor(ring.min(axis=0)).astype(int) - 2
     x1, y1 = np.ceil(ring.max(axis=0)).astype(int) + 3
@@ -93,7 +149,7 @@ def paint_interior(image: np.ndarray, pose: MouthPose, look: MouthLook) -> None:
     colour = _interior(a, b, pose, look)
     sigma = max(0.6, 0.035 * pose.mouth_width)
     inner = cv2.GaussianBlur(alpha, (0, 0), sigma)
-    shade = 0.5 + 0.5 * np.clip((inner - 0.3) * 2.0, 0, 1)
+    shade = 0.62 + 0.38 * np.clip((inner - 0.3) * 2.0, 0, 1)
     colour *= shade[:, :, None]
     patch = image[y0:y1, x0:x1].astype(np.float32)
     patch += (colour - patch) * alpha[:, :, None]
@@ -116,7 +172,7 @@ def _interior(a: np.ndarray, b: np.ndarray, pose: MouthPose, look: MouthLook) ->
     t_col = np.asarray(look.tongue, np.float32) * (0.75 + 0.25 * np.clip(-ty, 0, 1))[:, :, None]
     colour += (t_col - colour) * t_alpha[:, :, None]
 
-    side = np.clip(1.0 - 0.75 * (a / (0.40 * mw)) ** 2, 0.2, 1)
+    side = np.clip(1.0 - 0.5 * (a / (0.40 * mw)) ** 2, 0.45, 1)
     arc = (a * a) / mw
     teeth_alpha = np.clip(pose.teeth, 0, 1) * (np.abs(a) < 0.46 * mw)
     gaps = _tooth_gaps(a, mw)

@@ -12,7 +12,7 @@ from persona.avatar import topology as tp
 from persona.avatar.framing import Framed, frame_photo
 from persona.avatar.image import load_image
 from persona.avatar.landmarks import Landmarker, default_landmarker
-from persona.avatar.mouth import MouthLook, MouthPose, paint_interior
+from persona.avatar.mouth import MouthLook, MouthPose, draw_line, paint_interior, smooth_curve
 from persona.avatar.rig import JAW_OPEN, SHAPES, PhotoRig, build_rig
 from persona.avatar.warp import (
     FALLOFF,
@@ -42,11 +42,11 @@ class PhotoAvatar:
         self.rig = rig
         self.width = framed.plate.shape[1]
         self.height = framed.plate.shape[0]
-        self.look = MouthLook.from_skin(_skin_colour(framed.plate, framed.points))
+        self.look = _mouth_look(framed.plate, framed.points, rig.source_gap)
         self.roi = _head_roi(rig, self.width, self.height)
         self.mesh_box = _mesh_box(rig, self.roi)
         self._buffer = framed.plate.copy()
-        self._n_mesh = tp.N_MESH + (len(rig.vertices) - tp.N_POINTS)
+        self._lash = _lash_colour(framed.plate, framed.points)
 
     @classmethod
     def from_image(
@@ -95,14 +95,25 @@ class PhotoAvatar:
         x, y, w, h = self.roi
         mapping = head_map(rig, pose, self.roi)
         bx, by, bw, bh = self.mesh_box
-        mesh, cover = mesh_map(rig, dst, self.mesh_box)
         sub = mapping[by - y : by - y + bh, bx - x : bx - x + bw]
+        mesh, cover = mesh_map(rig, dst, self.mesh_box, sub)
         np.copyto(sub, mesh, where=(cover > 0.5)[:, :, None])
         out = cv2.remap(self.framed.plate, mapping, None, cv2.INTER_LINEAR,
                         borderMode=cv2.BORDER_REPLICATE)
         self._buffer[y : y + h, x : x + w] = out
         paint_interior(self._buffer, self._mouth_pose(state, weights, dst, pose), self.look)
+        if state.blink > 0.5:
+            self._draw_lashes(dst, state.blink)
         return Frame(image=self._buffer, dirty=Rect(x, y, w, h))
+
+    def _draw_lashes(self, dst: np.ndarray, blink: float) -> None:
+        """The lash line of a closing eye (hides the lid seam where the lids meet)."""
+        s = min(1.0, (blink - 0.5) / 0.4)
+        alpha = s * s * (3 - 2 * s)
+        thickness = max(1.2, 0.012 * self.rig.frame.face_width)
+        for upper in (tp.EYE_L_UPPER, tp.EYE_R_UPPER):
+            curve = smooth_curve(dst[list(upper)])
+            draw_line(self._buffer, curve, self._lash, thickness, 0.85 * alpha)
 
     def _mouth_pose(
         self, state: FaceState, weights: np.ndarray, dst: np.ndarray, pose: HeadPose
@@ -138,15 +149,39 @@ class PhotoAvatar:
         )
 
 
-def _skin_colour(plate: np.ndarray, points: np.ndarray) -> np.ndarray:
+def _sample(plate: np.ndarray, points: np.ndarray, indices: tuple[int, ...], r: int = 2
+            ) -> np.ndarray:
     samples = []
-    r = 3
-    for i in (50, 280, 205, 425, 101, 330):
+    for i in indices:
         x, y = np.round(points[i]).astype(int)
         patch = plate[max(0, y - r) : y + r + 1, max(0, x - r) : x + r + 1]
         if patch.size:
             samples.append(patch.reshape(-1, 3).mean(axis=0))
     return np.median(np.array(samples), axis=0) if samples else np.array([150.0, 160.0, 190.0])
+
+
+def _mouth_look(plate: np.ndarray, points: np.ndarray, gap: float) -> MouthLook:
+    import cv2
+
+    skin = _sample(plate, points, (50, 280, 205, 425, 101, 330), r=3)
+    lip = _sample(plate, points, (17, 84, 314, 0, 37, 267))
+    teeth = None
+    if gap > 3.0:
+        mask = np.zeros(plate.shape[:2], np.uint8)
+        cv2.fillPoly(mask, [np.round(points[list(tp.INNER_LIP_RING)]).astype(np.int32)], 255)
+        inside = plate[mask > 0].astype(np.float64)
+        if len(inside) >= 20:
+            luma = inside @ np.array([0.114, 0.587, 0.299])
+            bright = inside[luma >= np.percentile(luma, 70)]
+            if bright.mean() > 110:
+                teeth = bright.mean(axis=0)
+    return MouthLook.from_photo(skin, lip, teeth)
+
+
+def _lash_colour(plate: np.ndarray, points: np.ndarray) -> tuple[float, float, float]:
+    c = _sample(plate, points, tp.EYE_L_UPPER[2:-2] + tp.EYE_R_UPPER[2:-2], r=1)
+    c = np.minimum(c, 90.0) * 0.6
+    return (float(c[0]), float(c[1]), float(c[2]))
 
 
 def _even_rect(x0: float, y0: float, x1: float, y1: float, width: int, height: int

@@ -124,9 +124,13 @@ def _grid_axis(start: int, length: int, step: int) -> np.ndarray:
 
 
 def mesh_map(
-    rig: PhotoRig, dst: np.ndarray, box: tuple[int, int, int, int]
+    rig: PhotoRig, dst: np.ndarray, box: tuple[int, int, int, int], outside: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Backward map and coverage over ``box`` from the deformed mesh ``dst`` to rest."""
+    """Backward map and coverage over ``box`` from the deformed mesh ``dst`` to rest.
+
+    ``outside`` is the backward map (same box, full resolution) used where no triangle
+    covers a sample, so interpolation near the mesh's edge blends like with like.
+    """
     import cv2
 
     x, y, w, h = box
@@ -143,7 +147,11 @@ def mesh_map(
     sx = a[..., 0, 0] * gxf + a[..., 0, 1] * gyf + a[..., 0, 2]
     sy = a[..., 1, 0] * gxf + a[..., 1, 1] * gyf + a[..., 1, 2]
     coarse = np.stack([sx, sy], axis=-1).astype(np.float32)
-    covered = (ids >= 0).astype(np.float32)
+    iy = np.minimum((gy - y).astype(int), h - 1)
+    ix = np.minimum((gx - x).astype(int), w - 1)
+    uncovered = ids < 0
+    coarse[uncovered] = outside[iy[:, None], ix[None, :]][uncovered]
+    covered = (~uncovered).astype(np.float32)
     size = (len(gx) * s, len(gy) * s)
     full = cv2.resize(coarse, size, interpolation=cv2.INTER_LINEAR)
     cov = cv2.resize(covered, size, interpolation=cv2.INTER_LINEAR)

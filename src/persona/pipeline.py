@@ -1,0 +1,117 @@
+"""Script → talking-photo video, one call per stage.
+
+    text ─parse→ Script ─voice→ Speech ─lipsync→ MouthTrack ─motion→ FaceTrack
+         ─avatar.render→ frames ─filters→ frames ─encode→ MP4 / WebM
+
+Every check of the user's input (script, voice, language, output path, photo) runs
+before the first expensive stage, so a bad input fails in a second, not after the TTS.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from persona.avatar.photo import PhotoAvatar
+from persona.lipsync import animate
+from persona.media import VideoWriter, container_for_path, ensure_writable
+from persona.motion import animate_face
+from persona.progress import NullProgress, Progress, ProgressSink, StagedProgress
+from persona.script import parse_script
+from persona.types import FaceState, FaceTrack, Frame, MouthTrack, RenderOptions, Speech
+from persona.voice import get_voice, synthesize_script
+
+STAGE_WEIGHTS = {"avatar": 0.03, "speech": 0.25, "lipsync": 0.01, "motion": 0.01, "render": 0.70}
+
+
+class FrameFilter(Protocol):
+    """A step between the renderer and the encoder (overlays, captions, watermarks)."""
+
+    def apply(self, frame: Frame, index: int) -> Frame: ...
+
+
+@dataclass(frozen=True, eq=False)
+class RenderResult:
+    path: Path
+    speech: Speech
+    mouth: MouthTrack
+    face: FaceTrack
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+
+    @property
+    def n_frames(self) -> int:
+        return self.mouth.n_frames
+
+
+def face_states(mouth: MouthTrack, face: FaceTrack) -> Iterator[FaceState]:
+    for k in range(mouth.n_frames):
+        yield FaceState(
+            mouth=tuple(float(x) for x in mouth.params[k]),
+            blink=float(face.blink[k]),
+            head=tuple(float(x) for x in face.head[k]),
+            brow=float(face.brow[k]),
+            smile=float(face.smile[k]),
+        )
+
+
+def render_video(
+    text: str,
+    avatar: str | Path | PhotoAvatar,
+    output: str | Path,
+    options: RenderOptions | None = None,
+    *,
+    sink: ProgressSink | None = None,
+    warn: Callable[[str], None] | None = None,
+    filters: Sequence[FrameFilter] = (),
+) -> RenderResult:
+    """Render ``text`` spoken by the face in ``avatar`` to ``output``."""
+    options = options or RenderOptions()
+    spec = options.video
+    output = Path(output)
+    timings: dict[str, float] = {}
+    staged = StagedProgress(STAGE_WEIGHTS, sink) if sink else None
+
+    def stage(name: str) -> Progress:
+        return staged.stage(name) if staged else NullProgress()
+
+    script = parse_script(text, options.lang)
+    voice = get_voice(options.voice, options.lang)
+    if container_for_path(output) != spec.container:
+        from dataclasses import replace
+
+        spec = replace(spec, container=container_for_path(output))
+    ensure_writable(output)
+
+    t = time.perf_counter()
+    if not isinstance(avatar, PhotoAvatar):
+        avatar = PhotoAvatar.from_path(avatar, spec.width, spec.height, warn=warn)
+    timings["avatar"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    speech = synthesize_script(script, voice, speed=options.speed, progress=stage("speech"))
+    timings["speech"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    mouth = animate(speech, spec.fps)
+    timings["lipsync"] = time.perf_counter() - t
+    t = time.perf_counter()
+    face = animate_face(speech, mouth.n_frames, spec.fps, seed=options.seed)
+    timings["motion"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    drawing = 0.0
+    with VideoWriter(output, spec, speech.audio, speech.sample_rate,
+                     progress=stage("render"), total_frames=mouth.n_frames) as writer:
+        for k, state in enumerate(face_states(mouth, face)):
+            t0 = time.perf_counter()
+            frame = avatar.render(state)
+            for f in filters:
+                frame = f.apply(frame, k)
+            drawing += time.perf_counter() - t0
+            writer.write(frame)
+    timings["render+encode"] = time.perf_counter() - t
+    timings["render"] = drawing
+    return RenderResult(path=output, speech=speech, mouth=mouth, face=face, timings=timings)

@@ -1,0 +1,162 @@
+"""Script → Speech: speak every segment, then join them with their pauses.
+
+    segments ─engine.synthesize→ Speech per segment ─join_speech→ one Speech
+
+Pauses become silent audio and :data:`~persona.types.SILENCE` phones. Each segment's
+timings are shifted by the sample offset where its audio starts, and the joined phones
+are re-tiled so they stay contiguous from 0 to exactly ``duration_ms`` despite rounding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from math import gcd
+
+import numpy as np
+
+from persona.errors import InputError, PersonaError, SpeechError
+from persona.progress import NullProgress, Progress
+from persona.types import SILENCE, Phone, Script, Segment, Speech, Word
+from persona.voice.base import TTSEngine, Voice, get_engine
+from persona.voice.timeline import to_ms
+
+MIN_SPEED = 0.5
+MAX_SPEED = 2.0
+DEFAULT_SAMPLE_RATE = 22050
+"""Sample rate of a speech with no spoken segment at all (only pauses)."""
+
+
+def synthesize_script(
+    script: Script,
+    voice: Voice,
+    *,
+    speed: float = 1.0,
+    progress: Progress | None = None,
+) -> Speech:
+    """Speak ``script`` with ``voice``; ``speed`` 1.5 talks 1.5 times as fast.
+
+    Pauses keep their written length at any speed. Progress is reported once per
+    segment. Engine failures surface as :class:`~persona.errors.SpeechError`.
+    """
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise InputError(f"speed must be between {MIN_SPEED} and {MAX_SPEED}, got {speed}")
+    sink = progress if progress is not None else NullProgress()
+    engine = get_engine(voice.engine)
+    parts: list[Speech] = []
+    total = len(script.segments)
+    for index, segment in enumerate(script.segments):
+        parts.append(_speak(engine, segment, voice, speed, index))
+        sink.update((index + 1) / total)
+    return join_speech(parts, [s.pause_after_ms for s in script.segments])
+
+
+def _speak(engine: TTSEngine, segment: Segment, voice: Voice, speed: float, index: int) -> Speech:
+    if not segment.text.strip():
+        return Speech(np.zeros(0, np.float32), 0, ())
+    try:
+        return engine.synthesize(segment.text, voice=voice, speed=speed)
+    except PersonaError:
+        raise
+    except Exception as exc:  # a backend bug or an engine error it did not wrap
+        raise SpeechError(
+            f"{engine.name} failed on segment {index + 1} ({segment.display[:40]!r}): {exc}"
+        ) from exc
+
+
+def _resampled(audio: np.ndarray, source: int, target: int) -> np.ndarray:
+    if source == target or not len(audio):
+        return audio
+    from scipy.signal import resample_poly
+
+    divisor = gcd(source, target)
+    return resample_poly(audio, target // divisor, source // divisor).astype(np.float32)
+
+
+def join_speech(parts: Sequence[Speech], pauses_ms: Sequence[int]) -> Speech:
+    """Concatenate ``parts``, each followed by its pause, into one tiled Speech.
+
+    Parts at another sample rate are resampled to the first spoken part's rate.
+    A part with a sample rate of 0 and no audio is a pure pause.
+    """
+    rate = next((p.sample_rate for p in parts if len(p.audio)), DEFAULT_SAMPLE_RATE)
+    blocks: list[np.ndarray] = []
+    phones: list[Phone] = []
+    words: list[Word] = []
+    offset = 0
+    for part, pause_ms in zip(parts, pauses_ms, strict=True):
+        audio = _resampled(np.asarray(part.audio, np.float32), part.sample_rate, rate)
+        start_ms, end_ms = to_ms(offset, rate), to_ms(offset + len(audio), rate)
+        phones.extend(_shifted_phones(part.phones, start_ms, end_ms))
+        words.extend(_shifted_words(part.words, start_ms, end_ms))
+        pause = np.zeros(round(max(0, pause_ms) * rate / 1000), np.float32)
+        blocks.extend([audio, pause])
+        offset += len(audio) + len(pause)
+        phones.append(Phone(SILENCE, end_ms, to_ms(offset, rate)))
+    audio = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+    return Speech(
+        audio=audio.astype(np.float32, copy=False),
+        sample_rate=rate,
+        phones=tile(phones, to_ms(len(audio), rate)),
+        words=_ordered(words),
+    )
+
+
+def _shifted_phones(phones: Sequence[Phone], start_ms: int, end_ms: int) -> list[Phone]:
+    shifted = [
+        Phone(
+            p.symbol,
+            min(start_ms + p.start_ms, end_ms),
+            min(start_ms + p.end_ms, end_ms),
+            p.stress,
+        )
+        for p in phones
+    ]
+    if shifted:
+        last = shifted[-1]
+        shifted[-1] = Phone(last.symbol, last.start_ms, end_ms, last.stress)
+    elif end_ms > start_ms:
+        shifted.append(Phone(SILENCE, start_ms, end_ms))
+    return shifted
+
+
+def _shifted_words(words: Sequence[Word], start_ms: int, end_ms: int) -> list[Word]:
+    return [
+        Word(w.text, min(start_ms + w.start_ms, end_ms), min(start_ms + w.end_ms, end_ms))
+        for w in words
+    ]
+
+
+def _ordered(words: Sequence[Word]) -> tuple[Word, ...]:
+    result: list[Word] = []
+    cursor = 0
+    for word in words:
+        start = max(word.start_ms, cursor)
+        end = max(word.end_ms, start)
+        result.append(Word(word.text, start, end))
+        cursor = end
+    return tuple(result)
+
+
+def tile(phones: Sequence[Phone], total_ms: int) -> tuple[Phone, ...]:
+    """Make ``phones`` tile ``[0, total_ms]``: contiguous, no empty phones, silences merged.
+
+    Each phone starts where the previous one ended; phones that end up empty are dropped;
+    a gap at the end becomes (or extends) silence.
+    """
+    result: list[Phone] = []
+    cursor = 0
+    for phone in phones:
+        end = min(phone.end_ms, total_ms)
+        if end <= cursor:
+            continue
+        if result and phone.symbol == SILENCE and result[-1].symbol == SILENCE:
+            result[-1] = Phone(SILENCE, result[-1].start_ms, end)
+        else:
+            result.append(Phone(phone.symbol, cursor, end, phone.stress))
+        cursor = end
+    if cursor < total_ms:
+        if result and result[-1].symbol == SILENCE:
+            result[-1] = Phone(SILENCE, result[-1].start_ms, total_ms)
+        else:
+            result.append(Phone(SILENCE, cursor, total_ms))
+    return tuple(result)
