@@ -56,12 +56,18 @@ def child_render(args: argparse.Namespace) -> dict[str, float]:
             samples.append(_rss_mb())
 
     t = time.perf_counter()
-    result = render_video(script_for(args.seconds), args.avatar, args.output,
-                          RenderOptions(video=spec), sink=sink)
+    result = render_video(
+        script_for(args.seconds), args.avatar, args.output, RenderOptions(video=spec), sink=sink
+    )
     total = time.perf_counter() - t
     out = {f"t_{k}": v for k, v in result.timings.items()}
-    out.update(total=total, duration=result.n_frames / args.fps, frames=result.n_frames,
-               rss_mb=_rss_mb(), rss_first_tenth=samples[0] if samples else 0.0)
+    out.update(
+        total=total,
+        duration=result.n_frames / args.fps,
+        frames=result.n_frames,
+        rss_mb=_rss_mb(),
+        rss_first_tenth=samples[0] if samples else 0.0,
+    )
     return out
 
 
@@ -92,9 +98,24 @@ def child_floor(args: argparse.Namespace) -> dict[str, float]:
 
 def run_child(mode: str, size: str, seconds: float, fps: int, preset: str, avatar: str) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, __file__, "--child", mode, "--size", size, "--seconds",
-               str(seconds), "--fps", str(fps), "--preset", preset, "--avatar", avatar,
-               "--output", str(Path(tmp) / "out.mp4")]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            mode,
+            "--size",
+            size,
+            "--seconds",
+            str(seconds),
+            "--fps",
+            str(fps),
+            "--preset",
+            preset,
+            "--avatar",
+            avatar,
+            "--output",
+            str(Path(tmp) / "out.mp4"),
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             sys.stderr.write(proc.stderr[-3000:])
@@ -102,8 +123,9 @@ def run_child(mode: str, size: str, seconds: float, fps: int, preset: str, avata
         return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def report(size: str, seconds: float, fps: int, preset: str, avatar: str, target: float,
-           floor: bool = True) -> None:
+def report(
+    size: str, seconds: float, fps: int, preset: str, avatar: str, target: float, floor: bool = True
+) -> None:
     r = run_child("render", size, seconds, fps, preset, avatar)
     # The floor keeps every frame in memory: only for short scripts.
     f = run_child("floor", size, seconds, fps, preset, avatar) if floor else {"floor": float("nan")}
@@ -156,8 +178,15 @@ def main() -> None:
         target = 24.0 if size == "1920x1080" else 10.0
         report(size, args.seconds, args.fps, args.preset, args.avatar, target * args.seconds / 30)
     if args.minutes:
-        report("1280x720", args.minutes * 60, args.fps, args.preset, args.avatar,
-               args.minutes * 60 / 3, floor=False)
+        report(
+            "1280x720",
+            args.minutes * 60,
+            args.fps,
+            args.preset,
+            args.avatar,
+            args.minutes * 60 / 3,
+            floor=False,
+        )
 
 
 if __name__ == "__main__":

@@ -71,7 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     voices.add_argument("--lang", default=None)
     voices.add_argument("--json", action="store_true")
 
-    sheet = sub.add_parser("contact-sheet", help="PNG with one frame per viseme, a blink, a close-up")
+    sheet = sub.add_parser(
+        "contact-sheet", help="PNG with one frame per viseme, a blink, a close-up"
+    )
     sheet.add_argument("--avatar", default=None, help="portrait (default: the bundled one)")
     sheet.add_argument("-o", "--output", default="contact-sheet.png")
 
@@ -88,8 +90,9 @@ def _options(args: argparse.Namespace) -> RenderOptions:
     w, h = args.size
     container = "webm" if str(args.output).lower().endswith(".webm") else "mp4"
     spec = VideoSpec(width=w, height=h, fps=args.fps, container=container, preset=args.preset)
-    return RenderOptions(video=spec, voice=args.voice, lang=args.lang, speed=args.speed,
-                         seed=args.seed)
+    return RenderOptions(
+        video=spec, voice=args.voice, lang=args.lang, speed=args.speed, seed=args.seed
+    )
 
 
 def _render(args: argparse.Namespace, text: str, avatar: Path) -> int:
@@ -109,9 +112,14 @@ def _render(args: argparse.Namespace, text: str, avatar: Path) -> int:
         bar.close()
     seconds = result.n_frames / args.fps
     if args.json:
-        event = {"event": "done", "output": str(result.path), "duration_s": round(seconds, 3),
-                 "frames": result.n_frames, "wall_s": round(wall, 3),
-                 "timings_s": {k: round(v, 3) for k, v in result.timings.items()}}
+        event = {
+            "event": "done",
+            "output": str(result.path),
+            "duration_s": round(seconds, 3),
+            "frames": result.n_frames,
+            "wall_s": round(wall, 3),
+            "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
+        }
         sys.stderr.write(json.dumps(event) + "\n")
     elif not args.quiet:
         print(f"wrote {result.path} ({seconds:.1f} s of video in {wall:.1f} s)")
@@ -138,9 +146,22 @@ def cmd_voices(args: argparse.Namespace) -> int:
 
     voices = [v for v in list_voices() if args.lang is None or v.lang == args.lang]
     if args.json:
-        print(json.dumps([{"id": v.id, "name": v.name, "lang": v.lang, "gender": v.gender,
-                           "engine": v.engine, "description": v.description} for v in voices],
-                         indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": v.id,
+                        "name": v.name,
+                        "lang": v.lang,
+                        "gender": v.gender,
+                        "engine": v.engine,
+                        "description": v.description,
+                    }
+                    for v in voices
+                ],
+                indent=2,
+            )
+        )
         return 0
     for v in voices:
         print(f"{v.id:<16} {v.lang:<6} {v.gender:<8} {v.engine:<8} {v.description}")

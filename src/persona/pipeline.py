@@ -103,8 +103,14 @@ def render_video(
 
     t = time.perf_counter()
     drawing = 0.0
-    with VideoWriter(output, spec, speech.audio, speech.sample_rate,
-                     progress=stage("render"), total_frames=mouth.n_frames) as writer:
+    with VideoWriter(
+        output,
+        spec,
+        speech.audio,
+        speech.sample_rate,
+        progress=stage("render"),
+        total_frames=mouth.n_frames,
+    ) as writer:
         for k, state in enumerate(face_states(mouth, face)):
             t0 = time.perf_counter()
             frame = avatar.render(state)

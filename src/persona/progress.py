@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
@@ -118,7 +118,3 @@ class JsonSink:
         }
         self.stream.write(json.dumps(event) + "\n")
         self.stream.flush()
-
-
-def callback_sink(fn: Callable[[str, float, float], None]) -> ProgressSink:
-    return fn

@@ -29,13 +29,13 @@ def _label(image: np.ndarray, text: str) -> np.ndarray:
 
     out = image.copy()
     cv2.rectangle(out, (0, 0), (out.shape[1], 26), (0, 0, 0), -1)
-    cv2.putText(out, text, (6, 19), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (255, 255, 255), 1,
-                cv2.LINE_AA)
+    cv2.putText(out, text, (6, 19), cv2.FONT_HERSHEY_SIMPLEX, 0.55, (255, 255, 255), 1, cv2.LINE_AA)
     return out
 
 
-def _crop(image: np.ndarray, centre: np.ndarray, half_w: float, half_h: float, width: int
-          ) -> np.ndarray:
+def _crop(
+    image: np.ndarray, centre: np.ndarray, half_w: float, half_h: float, width: int
+) -> np.ndarray:
     import cv2
 
     x0, y0 = int(max(0, centre[0] - half_w)), int(max(0, centre[1] - half_h))
@@ -67,8 +67,13 @@ def contact_sheet(avatar_path: Path, output: Path, size: tuple[int, int] = (1280
         tiles.append(face_tile(FaceState(mouth=v.target), f"{v.name} ({v.rhubarb})"))
     tiles.append(face_tile(FaceState(mouth=VISEMES["X"].target, blink=1.0), "blink"))
     image = avatar.render(FaceState(mouth=widest.target)).image
-    close = _crop(image, fr.mouth + fr.v * 0.15 * fr.mouth_width, 0.8 * fr.mouth_width,
-                  0.62 * fr.mouth_width, 300)
+    close = _crop(
+        image,
+        fr.mouth + fr.v * 0.15 * fr.mouth_width,
+        0.8 * fr.mouth_width,
+        0.62 * fr.mouth_width,
+        300,
+    )
     tiles.append(_label(close, f"close-up {widest.name}"))
     height = max(t.shape[0] for t in tiles)
     tiles = [np.pad(t, ((0, height - t.shape[0]), (0, 0), (0, 0))) for t in tiles]
@@ -146,13 +151,19 @@ def _regions(avatar: PhotoAvatar) -> _Regions:
     m0 = lips.min(axis=0) - 0.25 * fr.mouth_width
     m1 = lips.max(axis=0) + (0.25 + JAW_OPEN) * fr.mouth_width
     keep = np.ones((y1 - y0, x1 - x0), bool)
-    keep[max(0, int(m0[1]) - y0) : max(0, int(m1[1]) - y0),
-         max(0, int(m0[0]) - x0) : max(0, int(m1[0]) - x0)] = False
+    keep[
+        max(0, int(m0[1]) - y0) : max(0, int(m1[1]) - y0),
+        max(0, int(m0[0]) - x0) : max(0, int(m1[0]) - x0),
+    ] = False
     inner = pts[list(tp.INNER_LIP_RING)]
     c = inner.mean(axis=0)
     half = 0.42 * fr.mouth_width
-    mouth = (int(c[0] - half), int(c[1] - 0.12 * fr.mouth_width),
-             int(c[0] + half), int(c[1] + (JAW_OPEN + 0.05) * fr.mouth_width))
+    mouth = (
+        int(c[0] - half),
+        int(c[1] - 0.12 * fr.mouth_width),
+        int(c[0] + half),
+        int(c[1] + (JAW_OPEN + 0.05) * fr.mouth_width),
+    )
     grey = cv2.cvtColor(avatar.framed.plate, cv2.COLOR_BGR2GRAY)
     skin = float(np.median(grey[y0:y1, x0:x1][keep]))
     return _Regions((int(x0), int(y0), int(x1), int(y1)), keep, mouth, min(70.0, 0.4 * skin))

@@ -87,7 +87,7 @@ class Speech:
 
     @property
     def duration_ms(self) -> int:
-        return int(round(len(self.audio) * 1000 / self.sample_rate))
+        return round(len(self.audio) * 1000 / self.sample_rate)
 
 
 # ---------------------------------------------------------------------------- animation

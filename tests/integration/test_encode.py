@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from persona.errors import EncodeError, InputError, OutputPathError
-from persona.media import VideoWriter, probe, read_audio, read_video_frames
+from persona.media import (
+    RawFrameRecorder,
+    VideoWriter,
+    encode_i420_frames,
+    probe,
+    read_audio,
+    read_video_frames,
+)
 from persona.media import encode as encode_module
 from persona.media.audio import ResampledAudio
 from persona.types import Frame, Rect, VideoSpec
@@ -129,6 +136,19 @@ def test_colours_survive_with_bt601_tags(tmp_path: Path, container: str) -> None
         np.testing.assert_allclose(patch.mean(0), colour, atol=3)
 
 
+@pytest.mark.parametrize("container", ["mp4", "webm"])
+def test_every_frame_arrives_intact(tmp_path: Path, container: str) -> None:
+    """Frame buffers are reused: a frame overwritten before it was encoded would show
+    a later frame's grey level."""
+    levels = [16 + (i * 37) % 220 for i in range(40)]
+    path = tmp_path / f"levels.{container}"
+    with VideoWriter(path, VideoSpec(256, 256, FPS, container), np.zeros(1), 8000) as w:
+        for level in levels:
+            w.write(Frame(np.full((256, 256, 3), level, np.uint8)))
+    decoded = [float(frame.mean()) for frame in read_video_frames(path)]
+    np.testing.assert_allclose(decoded, levels, atol=3)
+
+
 def test_dirty_rect_encoding_equals_full_frame_encoding(tmp_path: Path) -> None:
     spec = VideoSpec(256, 256, FPS, "mp4")
     paths = [tmp_path / "dirty.mp4", tmp_path / "full.mp4"]
@@ -139,6 +159,26 @@ def test_dirty_rect_encoding_equals_full_frame_encoding(tmp_path: Path) -> None:
                 w.write(frame if keep_dirty else Frame(frame.image))
     for a, b in zip(read_video_frames(paths[0]), read_video_frames(paths[1]), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_recorded_i420_frames_encode_like_the_writer(tmp_path: Path) -> None:
+    spec = VideoSpec(256, 256, FPS, "mp4")
+    silence = np.zeros(1000, np.float32)
+    recorder = RawFrameRecorder(256, 256)
+    with VideoWriter(tmp_path / "live.mp4", spec, silence, 16000) as w:
+        for frame in _shapes(256, 256, 15):
+            w.write(frame)
+            recorder.write(frame)
+    n = encode_i420_frames(tmp_path / "recorded.mp4", spec, recorder.frames, silence, 16000)
+    assert n == 15
+    live = read_video_frames(tmp_path / "live.mp4")
+    recorded = read_video_frames(tmp_path / "recorded.mp4")
+    for a, b in zip(live, recorded, strict=True):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(EncodeError, match="I420 frame of shape"):  # noqa: SIM117
+        with VideoWriter(tmp_path / "bad.mp4", spec, silence, 16000) as w:
+            w.write_i420(np.zeros((256, 256), np.uint8))
+    assert not (tmp_path / "bad.mp4").exists()
 
 
 def test_audio_is_encoded_while_frames_arrive(

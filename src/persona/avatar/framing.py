@@ -30,7 +30,12 @@ def frame_photo(
     x0, y0 = points[:468].min(axis=0)
     x1, y1 = points[:468].max(axis=0)
     face_h = y1 - y0
-    head = (x0 - 0.3 * (x1 - x0), y0 - HEAD_MARGIN * face_h, x1 + 0.3 * (x1 - x0), y1 + 0.2 * face_h)
+    head = (
+        x0 - 0.3 * (x1 - x0),
+        y0 - HEAD_MARGIN * face_h,
+        x1 + 0.3 * (x1 - x0),
+        y1 + 0.2 * face_h,
+    )
 
     scale = max(width / w, height / h)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 - 0.05 * face_h
@@ -57,8 +62,13 @@ def _resize(image: np.ndarray, scale: float, size: tuple[int, int] | None = None
 
 
 def _cover(
-    image: np.ndarray, points: np.ndarray, width: int, height: int, scale: float,
-    left: float, top: float,
+    image: np.ndarray,
+    points: np.ndarray,
+    width: int,
+    height: int,
+    scale: float,
+    left: float,
+    top: float,
 ) -> Framed:
     import cv2
 
@@ -66,8 +76,8 @@ def _cover(
     m = np.array([[scale, 0, -left * scale], [0, scale, -top * scale]], dtype=np.float64)
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
     plate = cv2.warpAffine(image, m, (width, height), flags=interp, borderMode=cv2.BORDER_REFLECT)
-    pts = (points - np.array([left, top], dtype=np.float32)) * scale
-    return Framed(plate=plate, points=pts.astype(np.float32), mode="cover", scale=scale)
+    pts = (points - np.array([left, top], dtype=np.float32)) * np.float32(scale)
+    return Framed(plate=plate, points=np.asarray(pts, np.float32), mode="cover", scale=scale)
 
 
 def _contain(image: np.ndarray, points: np.ndarray, width: int, height: int) -> Framed:
@@ -85,5 +95,9 @@ def _contain(image: np.ndarray, points: np.ndarray, width: int, height: int) -> 
     ox, oy = (width - fg.shape[1]) // 2, (height - fg.shape[0]) // 2
     plate[oy : oy + fg.shape[0], ox : ox + fg.shape[1]] = fg
     pts = points * scale + np.array([ox, oy], dtype=np.float32)
-    return Framed(plate=np.ascontiguousarray(plate), points=pts.astype(np.float32),
-                  mode="contain", scale=scale)
+    return Framed(
+        plate=np.ascontiguousarray(plate),
+        points=pts.astype(np.float32),
+        mode="contain",
+        scale=scale,
+    )

@@ -27,8 +27,8 @@ def load_image(path: str | Path) -> np.ndarray:
                 raise ImageError(
                     f"image too large: {im.width}×{im.height} (at most {MAX_PIXELS:,} pixels)"
                 )
-            im = ImageOps.exif_transpose(im) or im
-            rgb = np.asarray(im.convert("RGB"))
+            upright = ImageOps.exif_transpose(im) or im
+            rgb = np.asarray(upright.convert("RGB"))
     except UnidentifiedImageError as exc:
         raise ImageError(
             f"cannot read image {path.name}: not a supported image "

@@ -17,23 +17,33 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from persona.errors import DependencyError
 from persona.avatar import topology
+from persona.errors import DependencyError
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)
 class FaceLandmarks:
-    """478 face points in pixel coordinates of the image they were found in."""
+    """478 face points in pixel coordinates of the image they were found in.
+
+    ``depth`` is each point's relative depth in the same pixel units (+ away from the
+    camera), as FaceMesh estimates it; it gives head rotation its parallax.
+    """
 
     points: np.ndarray  # float32 (478, 2)
+    depth: np.ndarray  # float32 (478,)
 
     @property
     def box(self) -> tuple[float, float, float, float]:
         """(x0, y0, x1, y1) of the face surface points."""
         p = self.points[: topology.N_MESH]
-        return (float(p[:, 0].min()), float(p[:, 1].min()), float(p[:, 0].max()), float(p[:, 1].max()))
+        return (
+            float(p[:, 0].min()),
+            float(p[:, 1].min()),
+            float(p[:, 0].max()),
+            float(p[:, 1].max()),
+        )
 
     @property
     def area(self) -> float:
@@ -91,12 +101,21 @@ class MediaPipeLandmarker:
         with self._lock, _quiet_native_stderr():
             self._load()
             scale = min(1.0, self.work_side / max(image.shape[:2]))
-            small = image if scale == 1.0 else cv2.resize(image, None, fx=scale, fy=scale,
-                                                          interpolation=cv2.INTER_AREA)
+            small = (
+                image
+                if scale == 1.0
+                else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+            )
             rgb = np.ascontiguousarray(small[:, :, ::-1])
-            faces = self._mesh_faces(rgb, offset=(0.0, 0.0))
-            faces += self._via_detector(rgb, known=faces)
-        faces = [FaceLandmarks(points=(f / scale).astype(np.float32)) for f in faces]
+            raw = self._mesh_faces(rgb, offset=(0.0, 0.0))
+            raw += self._via_detector(rgb, known=raw)
+        faces = [
+            FaceLandmarks(
+                points=(f[:, :2] / scale).astype(np.float32),
+                depth=(f[:, 2] / scale).astype(np.float32),
+            )
+            for f in raw
+        ]
         return sorted(faces, key=lambda f: f.area, reverse=True)
 
     def _mesh_faces(self, rgb: np.ndarray, offset: tuple[float, float]) -> list[np.ndarray]:
@@ -106,8 +125,8 @@ class MediaPipeLandmarker:
         h, w = rgb.shape[:2]
         out = []
         for face in result.multi_face_landmarks:
-            pts = np.array([(p.x * w, p.y * h) for p in face.landmark], dtype=np.float32)
-            out.append(pts + np.asarray(offset, dtype=np.float32))
+            pts = np.array([(p.x * w, p.y * h, p.z * w) for p in face.landmark], dtype=np.float32)
+            out.append(pts + np.asarray((*offset, 0.0), dtype=np.float32))
         return out
 
     def _via_detector(self, rgb: np.ndarray, known: list[np.ndarray]) -> list[np.ndarray]:

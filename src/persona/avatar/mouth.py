@@ -27,8 +27,9 @@ class MouthLook:
     seam: tuple[float, float, float]
 
     @staticmethod
-    def from_photo(skin_bgr: np.ndarray, lip_bgr: np.ndarray, teeth_bgr: np.ndarray | None
-                   ) -> MouthLook:
+    def from_photo(
+        skin_bgr: np.ndarray, lip_bgr: np.ndarray, teeth_bgr: np.ndarray | None
+    ) -> MouthLook:
         """Colours from the photo's skin and lips, and its own teeth where they show."""
         skin = np.asarray(skin_bgr, dtype=np.float64)
         light = float(np.clip(skin.mean() / 150.0, 0.55, 1.3))
@@ -97,8 +98,13 @@ def smooth_curve(points: np.ndarray, steps: int = SMOOTH_STEPS) -> np.ndarray:
     return np.concatenate([out.transpose(1, 0, 2).reshape(-1, 2), p[-1:]])
 
 
-def draw_line(image: np.ndarray, points: np.ndarray, colour: tuple[float, float, float],
-              thickness: float, alpha: float) -> None:
+def draw_line(
+    image: np.ndarray,
+    points: np.ndarray,
+    colour: tuple[float, float, float],
+    thickness: float,
+    alpha: float,
+) -> None:
     """An anti-aliased polyline blended at ``alpha`` (lip seams, lash lines)."""
     import cv2
 
@@ -126,7 +132,9 @@ def paint_interior(image: np.ndarray, pose: MouthPose, look: MouthLook) -> None:
     n = len(pose.contour)
     half = n // 2 + 1
     upper = pose.contour[:half]
-    lower = np.concatenate([pose.contour[:1], pose.contour[half:][::-1], pose.contour[half - 1 : half]])
+    lower = np.concatenate(
+        [pose.contour[:1], pose.contour[half:][::-1], pose.contour[half - 1 : half]]
+    )
     seam = smooth_curve((upper + lower) / 2)
     draw_line(image, seam, look.seam, max(1.2, 0.018 * pose.mouth_width), 0.8)
     ring = smooth_ring(pose.contour)
@@ -159,7 +167,7 @@ def paint_interior(image: np.ndarray, pose: MouthPose, look: MouthLook) -> None:
 def _interior(a: np.ndarray, b: np.ndarray, pose: MouthPose, look: MouthLook) -> np.ndarray:
     mw = pose.mouth_width
     depth = np.clip(1.0 - (a / (0.55 * mw)) ** 2, 0, 1)
-    colour = np.empty(a.shape + (3,), np.float32)
+    colour = np.empty((*a.shape, 3), np.float32)
     colour[:] = look.cavity
     colour *= (0.6 + 0.4 * depth)[:, :, None]
 

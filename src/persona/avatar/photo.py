@@ -61,9 +61,7 @@ class PhotoAvatar:
         """Find the face (the largest, if several), frame the photo and fit the rig."""
         faces = (landmarker or default_landmarker()).detect(image)
         if not faces:
-            raise NoFaceError(
-                "no face found in the photo: use a well-lit, front-facing portrait"
-            )
+            raise NoFaceError("no face found in the photo: use a well-lit, front-facing portrait")
         if len(faces) > 1 and warn is not None:
             warn(f"{len(faces)} faces found in the photo; animating the largest")
         face = faces[0]
@@ -74,11 +72,12 @@ class PhotoAvatar:
                 f"{MIN_FACE_PX} px): use a closer or larger photo"
             )
         framed = frame_photo(image, face.points, width, height)
-        return cls(framed, build_rig(framed.points))
+        return cls(framed, build_rig(framed.points, face.depth * framed.scale))
 
     @classmethod
-    def from_path(cls, path: str | Path, width: int, height: int,
-                  warn: Callable[[str], None] | None = None) -> PhotoAvatar:
+    def from_path(
+        cls, path: str | Path, width: int, height: int, warn: Callable[[str], None] | None = None
+    ) -> PhotoAvatar:
         return cls.from_image(load_image(path), width, height, warn=warn)
 
     # ------------------------------------------------------------------ rendering
@@ -98,8 +97,9 @@ class PhotoAvatar:
         sub = mapping[by - y : by - y + bh, bx - x : bx - x + bw]
         mesh, cover = mesh_map(rig, dst, self.mesh_box, sub)
         np.copyto(sub, mesh, where=(cover > 0.5)[:, :, None])
-        out = cv2.remap(self.framed.plate, mapping, None, cv2.INTER_LINEAR,
-                        borderMode=cv2.BORDER_REPLICATE)
+        out = cv2.remap(
+            self.framed.plate, mapping, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
         self._buffer[y : y + h, x : x + w] = out
         paint_interior(self._buffer, self._mouth_pose(state, weights, dst, pose), self.look)
         if state.blink > 0.5:
@@ -149,8 +149,9 @@ class PhotoAvatar:
         )
 
 
-def _sample(plate: np.ndarray, points: np.ndarray, indices: tuple[int, ...], r: int = 2
-            ) -> np.ndarray:
+def _sample(
+    plate: np.ndarray, points: np.ndarray, indices: tuple[int, ...], r: int = 2
+) -> np.ndarray:
     samples = []
     for i in indices:
         x, y = np.round(points[i]).astype(int)
@@ -184,8 +185,9 @@ def _lash_colour(plate: np.ndarray, points: np.ndarray) -> tuple[float, float, f
     return (float(c[0]), float(c[1]), float(c[2]))
 
 
-def _even_rect(x0: float, y0: float, x1: float, y1: float, width: int, height: int
-               ) -> tuple[int, int, int, int]:
+def _even_rect(
+    x0: float, y0: float, x1: float, y1: float, width: int, height: int
+) -> tuple[int, int, int, int]:
     ix0 = max(0, int(np.floor(x0)) & ~1)
     iy0 = max(0, int(np.floor(y0)) & ~1)
     ix1 = min(width, (int(np.ceil(x1)) + 1) & ~1)

@@ -91,8 +91,13 @@ def build_rig(points: np.ndarray, depth: np.ndarray | None = None) -> PhotoRig:
     vertices = np.concatenate([mesh_pts, points[tp.N_MESH :]])
     if depth is None:
         depth = np.zeros(len(points))
-    z = np.concatenate([depth[: tp.N_MESH], np.full(len(ring), np.median(depth[list(tp.FACE_OVAL)])),
-                        depth[tp.N_MESH :]])
+    z = np.concatenate(
+        [
+            depth[: tp.N_MESH],
+            np.full(len(ring), np.median(depth[list(tp.FACE_OVAL)])),
+            depth[tp.N_MESH :],
+        ]
+    )
     basis = np.zeros((len(SHAPES), len(vertices), 2))
     edges = _edges(tris)
     fixed_ring = np.arange(tp.N_MESH, n_mesh)
@@ -139,9 +144,19 @@ def _edges(tris: np.ndarray) -> np.ndarray:
 
 def _select_vertices(points: np.ndarray, fr: FaceFrame) -> np.ndarray:
     """Landmarks that become mesh vertices: every contour, and the rest thinned out."""
-    keep = set(tp.FACE_OVAL + tp.OUTER_LIP_RING + tp.INNER_LIP_RING + tp.EYE_L_UPPER
-               + tp.EYE_L_LOWER + tp.EYE_R_UPPER + tp.EYE_R_LOWER + tp.BROW_L + tp.BROW_R
-               + tp.NOSE + tp.CHEEKBONES)
+    keep = set(
+        tp.FACE_OVAL
+        + tp.OUTER_LIP_RING
+        + tp.INNER_LIP_RING
+        + tp.EYE_L_UPPER
+        + tp.EYE_L_LOWER
+        + tp.EYE_R_UPPER
+        + tp.EYE_R_LOWER
+        + tp.BROW_L
+        + tp.BROW_R
+        + tp.NOSE
+        + tp.CHEEKBONES
+    )
     kept = points[sorted(keep)]
     spacing = 0.06 * fr.face_width
     for i in range(tp.N_MESH):
@@ -154,7 +169,11 @@ def _select_vertices(points: np.ndarray, fr: FaceFrame) -> np.ndarray:
 
 
 def _harmonic(
-    n: int, edges: np.ndarray, pts: np.ndarray, fixed: np.ndarray, values: np.ndarray,
+    n: int,
+    edges: np.ndarray,
+    pts: np.ndarray,
+    fixed: np.ndarray,
+    values: np.ndarray,
     used: np.ndarray,
 ) -> np.ndarray:
     """Solve the graph Laplace equation with Dirichlet values at ``fixed`` vertices."""
@@ -193,8 +212,16 @@ def _lip_t(points: np.ndarray, fr: FaceFrame, i: int) -> tuple[float, float]:
 
 
 def _static_parts() -> Handles:
-    return _zero(tp.NOSE + tp.EYE_L_UPPER + tp.EYE_L_LOWER + tp.EYE_R_UPPER + tp.EYE_R_LOWER
-                 + tp.BROW_L + tp.BROW_R + tp.CHEEKBONES)
+    return _zero(
+        tp.NOSE
+        + tp.EYE_L_UPPER
+        + tp.EYE_L_LOWER
+        + tp.EYE_R_UPPER
+        + tp.EYE_R_LOWER
+        + tp.BROW_L
+        + tp.BROW_R
+        + tp.CHEEKBONES
+    )
 
 
 def _jaw(points: np.ndarray, fr: FaceFrame) -> Handles:
@@ -218,8 +245,9 @@ def _jaw(points: np.ndarray, fr: FaceFrame) -> Handles:
     return h
 
 
-def _pairs(upper: tuple[int, ...], lower: tuple[int, ...], points: np.ndarray, fr: FaceFrame
-           ) -> list[tuple[int, int, float]]:
+def _pairs(
+    upper: tuple[int, ...], lower: tuple[int, ...], points: np.ndarray, fr: FaceFrame
+) -> list[tuple[int, int, float]]:
     """Facing points of two contours with their gap along v."""
     out = []
     for iu, il in zip(upper[1:-1], lower[1:-1], strict=True):
@@ -246,14 +274,22 @@ def _close(points: np.ndarray, fr: FaceFrame) -> Handles:
     return h
 
 
-def _lips_scaled(points: np.ndarray, fr: FaceFrame, du: float, dv_upper: float, dv_lower: float,
-                 corner: tuple[float, float]) -> Handles:
+def _lips_scaled(
+    points: np.ndarray,
+    fr: FaceFrame,
+    du: float,
+    dv_upper: float,
+    dv_lower: float,
+    corner: tuple[float, float],
+) -> Handles:
     """Stretch lips horizontally by ``du`` (mouth widths at the corners) and shift centres."""
     h = _static_parts()
     h[tp.CHIN] = (0.0, 0.0)
     mw = fr.mouth_width
-    for group, dv in ((tp.LIPS_OUTER_UPPER[1:-1] + tp.LIPS_INNER_UPPER[1:-1], dv_upper),
-                      (tp.LIPS_OUTER_LOWER[1:-1] + tp.LIPS_INNER_LOWER[1:-1], dv_lower)):
+    for group, dv in (
+        (tp.LIPS_OUTER_UPPER[1:-1] + tp.LIPS_INNER_UPPER[1:-1], dv_upper),
+        (tp.LIPS_OUTER_LOWER[1:-1] + tp.LIPS_INNER_LOWER[1:-1], dv_lower),
+    ):
         for i in group:
             a, t = _lip_t(points, fr, i)
             h[i] = (du * mw * a / (mw / 2), dv * mw * (1 - t * t))
@@ -297,8 +333,13 @@ def _lower(points: np.ndarray, fr: FaceFrame) -> Handles:
 
 def _smile(points: np.ndarray, fr: FaceFrame) -> Handles:
     h = _lips_scaled(points, fr, 0.05, 0.0, 0.0, (0.06, -0.07))
-    for i in tp.LIPS_OUTER_UPPER[1:-1] + tp.LIPS_INNER_UPPER[1:-1] + tp.LIPS_OUTER_LOWER[1:-1] + tp.LIPS_INNER_LOWER[1:-1]:
-        a, t = _lip_t(points, fr, i)
+    for i in (
+        tp.LIPS_OUTER_UPPER[1:-1]
+        + tp.LIPS_INNER_UPPER[1:-1]
+        + tp.LIPS_OUTER_LOWER[1:-1]
+        + tp.LIPS_INNER_LOWER[1:-1]
+    ):
+        _, t = _lip_t(points, fr, i)
         du, _ = h[i]
         h[i] = (du, -0.07 * fr.mouth_width * t * t)
     return h

@@ -20,7 +20,9 @@ MESH_STEP = 2  # the mesh map is evaluated every MESH_STEP pixels and interpolat
 HEAD_STEP = 8  # likewise for the smooth head-motion field
 FALLOFF = 1.45  # head motion fades to zero at this many head radii
 
-_INNER_PAIRS = np.array(list(zip(tp.LIPS_INNER_UPPER[1:-1], tp.LIPS_INNER_LOWER[1:-1], strict=True)))
+_INNER_PAIRS = np.array(
+    list(zip(tp.LIPS_INNER_UPPER[1:-1], tp.LIPS_INNER_LOWER[1:-1], strict=True))
+)
 _MOUTH = {name: i for i, name in enumerate(MOUTH_CHANNELS)}
 
 
@@ -67,8 +69,14 @@ class HeadPose:
     @staticmethod
     def from_state(rig: PhotoRig, head: tuple[float, ...]) -> HeadPose:
         yaw, pitch, roll = (np.radians(x) for x in head[:3])
-        cy, sy, cp, sp, cr, sr = (np.cos(yaw), np.sin(yaw), np.cos(pitch), np.sin(pitch),
-                                  np.cos(roll), np.sin(roll))
+        cy, sy, cp, sp, cr, sr = (
+            np.cos(yaw),
+            np.sin(yaw),
+            np.cos(pitch),
+            np.sin(pitch),
+            np.cos(roll),
+            np.sin(roll),
+        )
         r_yaw = np.array([[cy, 0, sy], [0, 1, 0], [-sy, 0, cy]])
         r_pitch = np.array([[1, 0, 0], [0, cp, -sp], [0, sp, cp]])
         r_roll = np.array([[cr, -sr, 0], [sr, cr, 0], [0, 0, 1]])
@@ -112,7 +120,9 @@ def head_map(rig: PhotoRig, pose: HeadPose, roi: tuple[int, int, int, int]) -> n
     z = np.full(len(pts), float(np.median(rig.depth[tp.N_MESH : tp.N_MESH + 28])))
     disp = head_weight(rig, pts)[:, None] * (pose.apply(pts, z) - pts)
     src = (pts - disp).reshape(len(gy), len(gx), 2).astype(np.float32)
-    full = cv2.resize(src, (len(gx) * HEAD_STEP, len(gy) * HEAD_STEP), interpolation=cv2.INTER_LINEAR)
+    full = cv2.resize(
+        src, (len(gx) * HEAD_STEP, len(gy) * HEAD_STEP), interpolation=cv2.INTER_LINEAR
+    )
     return full[:h, :w]
 
 

@@ -17,6 +17,9 @@ import numpy as np
 
 from persona.errors import AudioError, OutputPathError
 
+MAX_CHANNELS = 16
+"""More columns than this means the array is not (samples, channels)."""
+
 
 def as_mono_float32(audio: np.ndarray) -> np.ndarray:
     """Return ``audio`` as a 1-D ``float32`` array in [-1, 1].
@@ -25,14 +28,14 @@ def as_mono_float32(audio: np.ndarray) -> np.ndarray:
     integer samples are scaled from their type's full range. Raises :class:`AudioError`.
     """
     a = np.asarray(audio)
-    if a.ndim == 2:
-        a = a.mean(axis=1) if np.issubdtype(a.dtype, np.floating) else _int_to_float(a).mean(1)
-    elif a.ndim != 1:
-        raise AudioError(f"audio must be mono samples or (samples, channels), got {a.shape}")
     if np.issubdtype(a.dtype, np.integer):
         a = _int_to_float(a)
     elif not np.issubdtype(a.dtype, np.floating):
         raise AudioError(f"audio samples must be numbers, got {a.dtype}")
+    if a.ndim == 2 and a.shape[1] <= MAX_CHANNELS:
+        a = a.mean(axis=1)
+    elif a.ndim != 1:
+        raise AudioError(f"audio must be mono samples or (samples, channels), got {a.shape}")
     a = a.astype(np.float32, copy=False)
     if not np.all(np.isfinite(a)):
         raise AudioError("audio contains NaN or infinite samples")
@@ -41,9 +44,9 @@ def as_mono_float32(audio: np.ndarray) -> np.ndarray:
 
 def _int_to_float(a: np.ndarray) -> np.ndarray:
     info = np.iinfo(a.dtype)
-    scale = float(max(-info.min, info.max))
-    offset = 0.0 if info.min < 0 else (info.max + 1) / 2  # unsigned PCM is centred
-    return ((a.astype(np.float64) - offset) / scale).astype(np.float32)
+    half = (int(info.max) - int(info.min) + 1) / 2  # 32768 for int16 and uint16
+    offset = 0.0 if info.min < 0 else half  # unsigned PCM is centred on half its range
+    return ((a.astype(np.float64) - offset) / half).astype(np.float32)
 
 
 def _resample_poly(audio: np.ndarray, up: int, down: int) -> np.ndarray:

@@ -158,7 +158,11 @@ def _frames(container: av.container.InputContainer, path: str | Path) -> Iterato
 
 def read_audio(path: str | Path, sample_rate: int | None = None) -> tuple[np.ndarray, int]:
     """Decode the first audio track of a media file to mono ``float32`` (resampled to
-    ``sample_rate`` when given); sample 0 is the start of playback."""
+    ``sample_rate`` when given), with codec delays removed as a player removes them.
+
+    Sample 0 is the first decoded sample; in files written by
+    :class:`~persona.media.VideoWriter` that is the time of the first video frame.
+    """
     container = _open(path)
     try:
         audio, rate = decode_audio(container)

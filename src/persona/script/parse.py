@@ -96,7 +96,8 @@ def _ends_sentence(text: str, end: re.Match[str]) -> bool:
         return True
     if end.group(0)[0] in "。！？":
         return True
-    if after[0].islower():
+    line_break = "\n" in text[end.end() : len(text) - len(after)]
+    if after[0].islower() and not line_break:
         return False
     if end.group(0) != ".":
         return True
@@ -116,7 +117,7 @@ def split_sentences(text: str) -> list[str]:
     """Split running text into sentences, keeping their punctuation.
 
     Abbreviations such as "Dr." or "e.g." and initials ("John F. Kennedy") do not end
-    a sentence; a lower-case word after a period never starts one.
+    a sentence; a lower-case word after a period starts one only on a new line.
     """
     sentences: list[str] = []
     start = 0

@@ -6,7 +6,14 @@ Backends (:mod:`persona.voice.piper`, :mod:`persona.voice.espeak`) load lazily o
 use; importing this package loads none of them.
 """
 
-from persona.voice.base import TTSEngine, Voice, engine_names, get_engine, register_engine
+from persona.voice.base import (
+    TTSEngine,
+    Voice,
+    engine_names,
+    get_engine,
+    register_engine,
+    unregister_engine,
+)
 from persona.voice.catalog import (
     canonical_language,
     default_voice,
@@ -30,5 +37,6 @@ __all__ = [
     "register_engine",
     "supported_languages",
     "synthesize_script",
+    "unregister_engine",
     "voices_for",
 ]

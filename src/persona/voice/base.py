@@ -72,6 +72,13 @@ def register_engine(name: str, factory: EngineFactory) -> None:
         _engines.pop(name, None)
 
 
+def unregister_engine(name: str) -> None:
+    """Forget a registered engine (built-in engines stay available)."""
+    with _lock:
+        _factories.pop(name, None)
+        _engines.pop(name, None)
+
+
 def engine_names() -> tuple[str, ...]:
     """Names of every engine that can be created."""
     with _lock:

@@ -99,14 +99,15 @@ def _by_id() -> dict[str, Voice]:
 def get_voice(voice_id: str | None, lang: str | None = "en") -> Voice:
     """The voice to speak with.
 
-    ``voice_id`` None takes the default voice of ``lang``. A named voice must speak
+    ``voice_id`` None takes the default voice of ``lang`` (English when ``lang`` is
+    None too). A named voice must speak
     ``lang`` (compared by language code, so "en-US" matches "en"); pass ``lang=None`` to
     accept the voice's own language. Raises :class:`~persona.errors.UnknownVoiceError`
     for an unknown id or a language mismatch, and
     :class:`~persona.errors.UnknownLanguageError` for an unsupported language.
     """
     if voice_id is None:
-        return default_voice(lang or "en")
+        return default_voice("en" if lang is None else lang)
     voice = _by_id().get(voice_id.strip().lower())
     if voice is None:
         raise UnknownVoiceError(

@@ -130,7 +130,8 @@ class _Recording:
             if event.type == _EVENT_PHONEME:
                 raw = bytes(event.id.string).split(b"\0", 1)[0]
                 self.phonemes.append((event.sample, raw.decode("utf-8", "replace")))
-            elif event.type == _EVENT_WORD:
+            elif event.type == _EVENT_WORD and event.text_position > 0 and event.length > 0:
+                # (a stray empty word event can trail a previous message)
                 self.words.append((event.sample, event.text_position, event.length))
             index += 1
         return 0
@@ -251,6 +252,7 @@ def _word_pairs(text: str, recording: _Recording, spans: list[Span]) -> list[tup
     """
     events = sorted(recording.words, key=lambda e: (e[0], e[1]))
     pairs: list[tuple[str, int, int]] = []
+    consumed = 0  # characters of ``text`` already given to a word
     for index, (sample, position, _length) in enumerate(events):
         following = events[index + 1] if index + 1 < len(events) else None
         limit = following[0] if following else None
@@ -260,9 +262,15 @@ def _word_pairs(text: str, recording: _Recording, spans: list[Span]) -> list[tup
             if not s.silent and s.start >= sample and (limit is None or s.start < limit)
         ]
         stop = following[1] - 1 if following and following[1] > position else len(text)
-        words = _text_words(text[max(0, position - 1) : stop])
-        if words and owned:
+        words = _text_words(text[max(position - 1, consumed) : stop])
+        consumed = max(consumed, stop)
+        if not owned:
+            continue
+        if words:
             pairs.extend(_share(words, owned[0].start, owned[-1].end))
+        elif pairs:  # more sound for the word before (one word spoken as several)
+            word, start, _end = pairs[-1]
+            pairs[-1] = (word, start, owned[-1].end)
     return pairs
 
 

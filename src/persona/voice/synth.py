@@ -5,6 +5,8 @@
 Pauses become silent audio and :data:`~persona.types.SILENCE` phones. Each segment's
 timings are shifted by the sample offset where its audio starts, and the joined phones
 are re-tiled so they stay contiguous from 0 to exactly ``duration_ms`` despite rounding.
+Last, every pause boundary is snapped onto the audio (:mod:`persona.voice.refine`),
+measured against the speech level of the whole script.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from persona.errors import InputError, PersonaError, SpeechError
 from persona.progress import NullProgress, Progress
 from persona.types import SILENCE, Phone, Script, Segment, Speech, Word
 from persona.voice.base import TTSEngine, Voice, get_engine
+from persona.voice.refine import snap_silences
 from persona.voice.timeline import to_ms
 
 MIN_SPEED = 0.5
@@ -47,12 +50,13 @@ def synthesize_script(
     for index, segment in enumerate(script.segments):
         parts.append(_speak(engine, segment, voice, speed, index))
         sink.update((index + 1) / total)
-    return join_speech(parts, [s.pause_after_ms for s in script.segments])
+    joined = join_speech(parts, [s.pause_after_ms for s in script.segments])
+    return snap_silences(joined)
 
 
 def _speak(engine: TTSEngine, segment: Segment, voice: Voice, speed: float, index: int) -> Speech:
     if not segment.text.strip():
-        return Speech(np.zeros(0, np.float32), 0, ())
+        return Speech(np.zeros(0, np.float32), DEFAULT_SAMPLE_RATE, ())
     try:
         return engine.synthesize(segment.text, voice=voice, speed=speed)
     except PersonaError:
@@ -75,8 +79,8 @@ def _resampled(audio: np.ndarray, source: int, target: int) -> np.ndarray:
 def join_speech(parts: Sequence[Speech], pauses_ms: Sequence[int]) -> Speech:
     """Concatenate ``parts``, each followed by its pause, into one tiled Speech.
 
-    Parts at another sample rate are resampled to the first spoken part's rate.
-    A part with a sample rate of 0 and no audio is a pure pause.
+    Parts at another sample rate are resampled to the first spoken part's rate; a part
+    without audio is a pure pause.
     """
     rate = next((p.sample_rate for p in parts if len(p.audio)), DEFAULT_SAMPLE_RATE)
     blocks: list[np.ndarray] = []

@@ -77,9 +77,9 @@ def _face_box(avatar: PhotoAvatar) -> tuple[slice, slice]:
 
 
 def test_rest_frame_keeps_the_face_outside_the_mouth(photo_avatar: PhotoAvatar) -> None:
-    from persona.quality import _face_ssim, _regions
-
     import cv2
+
+    from persona.quality import _face_ssim, _regions
 
     frame = photo_avatar.render(FaceState.rest()).image
     reg = _regions(photo_avatar)

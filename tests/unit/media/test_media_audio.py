@@ -16,6 +16,7 @@ from persona.media.audio import (
     resample,
     write_wav,
 )
+from persona.media.probe import probe
 
 
 def _tone(rate: int, seconds: float, hz: float = 440.0) -> np.ndarray:
@@ -26,6 +27,8 @@ def _tone(rate: int, seconds: float, hz: float = 440.0) -> np.ndarray:
 def test_as_mono_float32_converts_ints_and_channels() -> None:
     pcm = np.array([0, 16384, -32768], np.int16)
     np.testing.assert_allclose(as_mono_float32(pcm), [0.0, 0.5, -1.0], atol=1e-4)
+    unsigned = np.array([128, 0, 192], np.uint8)
+    np.testing.assert_allclose(as_mono_float32(unsigned), [0.0, -1.0, 0.5], atol=1e-6)
     stereo = np.array([[0.2, 0.4], [1.0, -1.0]], np.float64)
     out = as_mono_float32(stereo)
     assert out.dtype == np.float32
@@ -34,7 +37,14 @@ def test_as_mono_float32_converts_ints_and_channels() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", [np.array([0.0, np.nan]), np.zeros((2, 2, 2)), np.array(["a", "b"])]
+    "bad",
+    [
+        np.array([0.0, np.nan]),
+        np.zeros((2, 2, 2)),
+        np.zeros((2, 500)),  # channels first
+        np.array(["a", "b"]),
+        np.array([[True], [False]]),
+    ],
 )
 def test_as_mono_float32_rejects_unusable_audio(bad: np.ndarray) -> None:
     with pytest.raises(AudioError):
@@ -77,6 +87,15 @@ def test_resampled_view_at_the_same_rate_pads_with_silence() -> None:
 def test_wav_round_trip(tmp_path: Path) -> None:
     audio = _tone(22050, 0.5)
     write_wav(tmp_path / "a.wav", audio, 22050)
+    info = probe(tmp_path / "a.wav")
+    assert (info.container, info.audio_codec, info.sample_rate, info.channels) == (
+        "wav",
+        "pcm_s16le",
+        22050,
+        1,
+    )
+    assert info.audio_duration_s == pytest.approx(0.5, abs=1e-3)
+    assert info.video_codec is None
     back, rate = read_audio_file(tmp_path / "a.wav")
     assert rate == 22050
     np.testing.assert_allclose(back, audio, atol=1 / 16000)
@@ -105,13 +124,18 @@ def _encode_stereo(path: Path, codec: str, audio: np.ndarray, rate: int) -> None
         out.mux(stream.encode(None))
 
 
-@pytest.mark.parametrize(("suffix", "codec"), [(".flac", "flac"), (".mp3", "libmp3lame")])
-def test_compressed_uploads_decode_to_mono(tmp_path: Path, suffix: str, codec: str) -> None:
-    audio = _tone(44100, 0.5, hz=1000)
+@pytest.mark.parametrize(
+    ("suffix", "codec", "rate"),
+    [(".flac", "flac", 44100), (".mp3", "libmp3lame", 44100), (".ogg", "libopus", 48000)],
+)
+def test_compressed_uploads_decode_to_mono(
+    tmp_path: Path, suffix: str, codec: str, rate: int
+) -> None:
+    audio = _tone(rate, 0.5, hz=1000)
     path = tmp_path / f"a{suffix}"
-    _encode_stereo(path, codec, audio, 44100)
-    back, rate = read_audio_file(path)
-    assert rate == 44100
+    _encode_stereo(path, codec, audio, rate)
+    back, got_rate = read_audio_file(path)
+    assert got_rate == rate
     assert abs(len(back) - len(audio)) < 2 * 1152 + 1105  # mp3 adds codec delay and padding
     assert abs(np.sqrt(np.mean(back**2)) - np.sqrt(np.mean(audio**2))) < 0.02
 

@@ -27,7 +27,7 @@ def test_missing_file_is_an_error(tmp_path: Path) -> None:
     missing = tmp_path / "nope.md"
     with pytest.raises(ScriptError, match="script file not found"):
         load_script(str(missing))
-    with pytest.raises(ScriptError, match="script file not found: talk.txt"):
+    with pytest.raises(ScriptError, match=r"script file not found: talk\.txt"):
         load_script("talk.txt")
 
 

@@ -162,3 +162,8 @@ def test_other_languages_are_not_normalized() -> None:
     assert [s.text for s in script.segments] == ["मेरे पास 5 किताबें हैं।", "धन्यवाद।"]
     assert script.lang == "hi"
     assert all(s.lang == "hi" for s in script.segments)
+
+
+def test_a_line_ending_a_sentence_splits_even_before_a_small_letter() -> None:
+    script = parse_script("first item.\nsecond item\nwraps here.")
+    assert [s.display for s in script.segments] == ["first item.", "second item wraps here."]

@@ -1,0 +1,221 @@
+"""The `persona` command: bad inputs give one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from persona.cli import main
+
+SMALL = ["--size", "256x256", "-q"]
+
+
+@pytest.fixture
+def noise_image(tmp_path: Path) -> Path:
+    from PIL import Image
+
+    rng = np.random.default_rng(3)
+    path = tmp_path / "noise.png"
+    Image.fromarray(rng.integers(0, 255, (240, 320, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+def _fails(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str, code: int = 2
+) -> None:
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines[-1].startswith("error: "), err
+    assert message in lines[-1]
+    assert "Traceback" not in err
+
+
+def test_no_face(capsys: pytest.CaptureFixture[str], tmp_path: Path, noise_image: Path) -> None:
+    out = tmp_path / "x.mp4"
+    _fails(
+        capsys,
+        ["render", "Hello.", "--avatar", str(noise_image), "-o", str(out), *SMALL],
+        "no face found",
+    )
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [noise_image]
+
+
+def test_unreadable_image(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "me.jpg"
+    bad.write_bytes(b"not a jpeg at all")
+    _fails(
+        capsys,
+        ["render", "Hello.", "--avatar", str(bad), "-o", str(tmp_path / "x.mp4"), *SMALL],
+        "cannot read image",
+    )
+
+
+def test_missing_image(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    _fails(
+        capsys,
+        [
+            "render",
+            "Hello.",
+            "--avatar",
+            str(tmp_path / "none.png"),
+            "-o",
+            str(tmp_path / "x.mp4"),
+            *SMALL,
+        ],
+        "image not found",
+    )
+
+
+def test_empty_script(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
+) -> None:
+    _fails(
+        capsys,
+        [
+            "render",
+            "   [pause]  ",
+            "--avatar",
+            str(portrait_path),
+            "-o",
+            str(tmp_path / "x.mp4"),
+            *SMALL,
+        ],
+        "empty",
+    )
+
+
+def test_empty_script_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
+) -> None:
+    script = tmp_path / "talk.md"
+    script.write_text("# \n\n   \n")
+    _fails(
+        capsys,
+        [
+            "render",
+            str(script),
+            "--avatar",
+            str(portrait_path),
+            "-o",
+            str(tmp_path / "x.mp4"),
+            *SMALL,
+        ],
+        "empty",
+    )
+
+
+def test_unknown_voice(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
+) -> None:
+    _fails(
+        capsys,
+        [
+            "render",
+            "Hello.",
+            "--voice",
+            "nobody",
+            "--avatar",
+            str(portrait_path),
+            "-o",
+            str(tmp_path / "x.mp4"),
+            *SMALL,
+        ],
+        "nobody",
+    )
+
+
+def test_unknown_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
+) -> None:
+    _fails(
+        capsys,
+        [
+            "render",
+            "Hello.",
+            "--lang",
+            "xx",
+            "--avatar",
+            str(portrait_path),
+            "-o",
+            str(tmp_path / "x.mp4"),
+            *SMALL,
+        ],
+        "xx",
+    )
+
+
+def test_output_not_writable(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
+) -> None:
+    _fails(
+        capsys,
+        [
+            "render",
+            "Hello.",
+            "--avatar",
+            str(portrait_path),
+            "-o",
+            str(tmp_path / "missing" / "dir" / "x.mp4"),
+            *SMALL,
+        ],
+        "cannot write",
+    )
+
+
+def test_unsupported_output_type(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
+) -> None:
+    _fails(
+        capsys,
+        ["render", "Hello.", "--avatar", str(portrait_path), "-o", str(tmp_path / "x.avi"), *SMALL],
+        ".avi",
+    )
+
+
+def test_bad_size_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["render", "Hi", "--avatar", "a.jpg", "-o", "x.mp4", "--size", "100x100"])
+    assert exc.value.code == 2
+    assert "not supported" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_json_progress_and_largest_face_warning(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait: np.ndarray
+) -> None:
+    import cv2
+
+    canvas = np.full((512, 940, 3), 200, np.uint8)
+    canvas[:, :512] = portrait
+    canvas[56:456, 530:930] = cv2.resize(portrait, (400, 400))
+    photo = tmp_path / "two.png"
+    cv2.imwrite(str(photo), canvas)
+    out = tmp_path / "hi.mp4"
+    assert (
+        main(
+            [
+                "render",
+                "Hi there.",
+                "--avatar",
+                str(photo),
+                "-o",
+                str(out),
+                "--size",
+                "256x256",
+                "--json",
+            ]
+        )
+        == 0
+    )
+    err = capsys.readouterr().err.splitlines()
+    assert any(line.startswith("warning: 2 faces") for line in err)
+    events = [json.loads(line) for line in err if line.startswith("{")]
+    stages = {e["stage"] for e in events if e["event"] == "progress"}
+    assert {"speech", "render"} <= stages
+    assert events[-1]["event"] == "done" and events[-1]["frames"] > 10
+    assert out.exists()
