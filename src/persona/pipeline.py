@@ -9,6 +9,7 @@ before the first expensive stage, so a bad input fails in a second, not after th
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,33 @@ class RenderResult:
     @property
     def n_frames(self) -> int:
         return self.mouth.n_frames
+
+
+class _Background:
+    """Runs one call on a daemon thread; :meth:`result` waits and re-raises its error."""
+
+    def __init__(self, fn: Callable[[], Speech]) -> None:
+        self._fn = fn
+        self._value: Speech | None = None
+        self._error: BaseException | None = None
+        self.seconds = 0.0
+        self._thread = threading.Thread(target=self._run, name="persona-tts", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        t = time.perf_counter()
+        try:
+            self._value = self._fn()
+        except BaseException as exc:  # re-raised in the caller's thread
+            self._error = exc
+        self.seconds = time.perf_counter() - t
+
+    def result(self) -> Speech:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 
 
 def face_states(mouth: MouthTrack, face: FaceTrack) -> Iterator[FaceState]:
@@ -85,14 +113,18 @@ def render_video(
         spec = replace(spec, container=container_for_path(output))
     ensure_writable(output)
 
+    # Speech synthesis runs in the background while the face is found and rigged; both
+    # spend their time in native code that releases the GIL. A bad photo still fails at
+    # once: the daemon thread's result is then simply dropped.
+    tts = _Background(
+        lambda: synthesize_script(script, voice, speed=options.speed, progress=stage("speech"))
+    )
     t = time.perf_counter()
     if not isinstance(avatar, PhotoAvatar):
         avatar = PhotoAvatar.from_path(avatar, spec.width, spec.height, warn=warn)
     timings["avatar"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    speech = synthesize_script(script, voice, speed=options.speed, progress=stage("speech"))
-    timings["speech"] = time.perf_counter() - t
+    speech = tts.result()
+    timings["speech"] = tts.seconds
 
     t = time.perf_counter()
     mouth = animate(speech, spec.fps)
@@ -103,6 +135,7 @@ def render_video(
 
     t = time.perf_counter()
     drawing = 0.0
+
     with VideoWriter(
         output,
         spec,

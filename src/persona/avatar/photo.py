@@ -16,9 +16,13 @@ from persona.avatar.mouth import MouthLook, MouthPose, draw_line, paint_interior
 from persona.avatar.rig import JAW_OPEN, SHAPES, PhotoRig, build_rig
 from persona.avatar.warp import (
     FALLOFF,
+    FINE_STEP,
+    HEAD_STEP,
+    HeadGrid,
     HeadPose,
     deformed_vertices,
     head_map,
+    head_weight,
     mesh_map,
     moved_vertices,
     shape_weights,
@@ -47,6 +51,8 @@ class PhotoAvatar:
         self.mesh_box = _mesh_box(rig, self.roi)
         self._buffer = framed.plate.copy()
         self._lash = _lash_colour(framed.plate, framed.points)
+        self._vertex_weight = head_weight(rig, rig.vertices)
+        self._grid = HeadGrid.build(rig, self.roi)
 
     @classmethod
     def from_image(
@@ -89,14 +95,25 @@ class PhotoAvatar:
         weights = shape_weights(rig, state)
         local = deformed_vertices(rig, weights)
         pose = HeadPose.from_state(rig, state.head)
-        dst = moved_vertices(rig, local, pose)
+        dst = moved_vertices(rig, local, pose, self._vertex_weight)
 
         x, y, w, h = self.roi
-        mapping = head_map(rig, pose, self.roi)
+        mapping = head_map(self._grid, pose)
         bx, by, bw, bh = self.mesh_box
         sub = mapping[by - y : by - y + bh, bx - x : bx - x + bw]
         mesh, cover = mesh_map(rig, dst, self.mesh_box, sub)
         np.copyto(sub, mesh, where=(cover > 0.5)[:, :, None])
+        # Where triangles collapse (parting lips, meeting lids) interpolating a coarse map
+        # would smear; resample those small regions exactly.
+        groups = [tp.OUTER_LIP_RING]
+        if state.blink > 0.3:
+            groups += [tp.EYE_L_UPPER + tp.EYE_L_LOWER, tp.EYE_R_UPPER + tp.EYE_R_LOWER]
+        for group in groups:
+            fx, fy, fw, fh = _region(dst[list(group)], self.mesh_box, 0.12 * rig.frame.mouth_width)
+            if fw > 0 and fh > 0:
+                fine = mapping[fy - y : fy - y + fh, fx - x : fx - x + fw]
+                m, c = mesh_map(rig, dst, (fx, fy, fw, fh), fine, step=FINE_STEP)
+                np.copyto(fine, m, where=(c > 0.5)[:, :, None])
         out = cv2.remap(
             self.framed.plate, mapping, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
@@ -196,7 +213,11 @@ def _even_rect(
 
 
 def _head_roi(rig: PhotoRig, width: int, height: int) -> tuple[int, int, int, int]:
-    """Everything head motion or the mesh can touch, in whole even pixels."""
+    """Everything head motion or the mesh can touch, in whole even pixels.
+
+    The size is a multiple of the head grid's step where the frame allows, so the
+    upsampled motion field needs no cropping (a cropped field costs a copy per frame).
+    """
     r = float(max(rig.head_radii)) * FALLOFF
     cx, cy = rig.head_center
     below = float(rig.chin[1] + 0.45 * rig.frame.face_height)
@@ -205,7 +226,30 @@ def _head_roi(rig: PhotoRig, width: int, height: int) -> tuple[int, int, int, in
     x1 = max(cx + r, float(mesh[:, 0].max()))
     y0 = min(cy - r, float(mesh[:, 1].min()))
     y1 = max(min(cy + r, below), float(mesh[:, 1].max()))
-    return _even_rect(x0, y0, x1, y1, width, height)
+    x, y, w, h = _even_rect(x0, y0, x1, y1, width, height)
+    w, x = _fit_step(x, w, width)
+    h, y = _fit_step(y, h, height)
+    return x, y, w, h
+
+
+def _fit_step(start: int, length: int, limit: int) -> tuple[int, int]:
+    """Grow ``length`` to a multiple of HEAD_STEP inside [0, limit), moving start if needed."""
+    want = -(-length // HEAD_STEP) * HEAD_STEP
+    if want > limit:
+        return length, start
+    start = min(start, limit - want)
+    return want, start - start % 2
+
+
+def _region(
+    points: np.ndarray, within: tuple[int, int, int, int], margin: float
+) -> tuple[int, int, int, int]:
+    bx, by, bw, bh = within
+    x0, y0 = np.floor(points.min(axis=0) - margin).astype(int)
+    x1, y1 = np.ceil(points.max(axis=0) + margin).astype(int)
+    x0, y0 = max(int(x0), bx), max(int(y0), by)
+    x1, y1 = min(int(x1), bx + bw), min(int(y1), by + bh)
+    return x0, y0, x1 - x0, y1 - y0
 
 
 def _mesh_box(rig: PhotoRig, roi: tuple[int, int, int, int]) -> tuple[int, int, int, int]:

@@ -16,7 +16,8 @@ from persona.avatar import topology as tp
 from persona.avatar.rig import JAW_OPEN, SHAPES, PhotoRig
 from persona.types import MOUTH_CHANNELS, FaceState
 
-MESH_STEP = 2  # the mesh map is evaluated every MESH_STEP pixels and interpolated
+MESH_STEP = 4  # the mesh map is evaluated every MESH_STEP pixels and interpolated...
+FINE_STEP = 1  # ...and every FINE_STEP pixels around the lips and closing eyelids
 HEAD_STEP = 8  # likewise for the smooth head-motion field
 FALLOFF = 1.45  # head motion fades to zero at this many head radii
 
@@ -46,10 +47,14 @@ def shape_weights(rig: PhotoRig, state: FaceState) -> np.ndarray:
 
 def deformed_vertices(rig: PhotoRig, weights: np.ndarray) -> np.ndarray:
     """Vertex positions after blend shapes, before head motion; lips never cross."""
-    v = rig.vertices + np.tensordot(weights, rig.basis, axes=1)
+    # Plain loops over the few active shapes: BLAS calls on arrays this small cost more in
+    # thread hand-offs (while x264 keeps both cores busy) than the arithmetic itself.
+    v = rig.vertices.copy()
+    for k in np.flatnonzero(weights):
+        v += weights[k] * rig.basis[k]
     fr = rig.frame
     up, lo = v[_INNER_PAIRS[:, 0]], v[_INNER_PAIRS[:, 1]]
-    gap = (lo - up) @ fr.v
+    gap = _dot(lo - up, fr.v)
     crossed = gap < 0
     if crossed.any():
         mid = (up[crossed] + lo[crossed]) / 2
@@ -86,43 +91,70 @@ class HeadPose:
         return HeadPose(rot=r_roll @ r_pitch @ r_yaw, centre=centre, shift=shift)
 
     def apply(self, xy: np.ndarray, z: np.ndarray) -> np.ndarray:
-        p = np.concatenate([xy, z[:, None]], axis=1) - self.centre
-        q = p @ self.rot.T + self.centre
-        return q[:, :2] + self.shift
+        r, c = self.rot, self.centre
+        px, py, pz = xy[:, 0] - c[0], xy[:, 1] - c[1], z - c[2]
+        out = np.empty_like(xy)
+        out[:, 0] = r[0, 0] * px + r[0, 1] * py + r[0, 2] * pz + c[0] + self.shift[0]
+        out[:, 1] = r[1, 0] * px + r[1, 1] * py + r[1, 2] * pz + c[1] + self.shift[1]
+        return out
+
+
+def _dot(a: np.ndarray, u: np.ndarray) -> np.ndarray:
+    return a[..., 0] * u[0] + a[..., 1] * u[1]
 
 
 def head_weight(rig: PhotoRig, xy: np.ndarray) -> np.ndarray:
     """1 on the head, fading to 0 at FALLOFF radii and below the chin (the neck)."""
     fr = rig.frame
     d = xy - rig.head_center
-    r = np.hypot((d @ fr.u) / rig.head_radii[0], (d @ fr.v) / rig.head_radii[1])
+    r = np.hypot(_dot(d, fr.u) / rig.head_radii[0], _dot(d, fr.v) / rig.head_radii[1])
     s = np.clip((FALLOFF - r) / (FALLOFF - 1.0), 0, 1)
     w = s * s * (3 - 2 * s)
-    below = ((xy - rig.chin) @ fr.v) / (0.45 * fr.face_height)
+    below = _dot(xy - rig.chin, fr.v) / (0.45 * fr.face_height)
     n = np.clip(1.0 - below, 0, 1)
     return w * np.where(below > 0, n * n * (3 - 2 * n), 1.0)
 
 
-def moved_vertices(rig: PhotoRig, local: np.ndarray, pose: HeadPose) -> np.ndarray:
+def moved_vertices(
+    rig: PhotoRig, local: np.ndarray, pose: HeadPose, weight: np.ndarray
+) -> np.ndarray:
+    """Vertices after head motion; ``weight`` is :func:`head_weight` at the rest vertices."""
     moved = pose.apply(local, rig.depth)
-    w = head_weight(rig, rig.vertices)
-    return (local + w[:, None] * (moved - local)).astype(np.float32)
+    return (local + weight[:, None] * (moved - local)).astype(np.float32)
 
 
-def head_map(rig: PhotoRig, pose: HeadPose, roi: tuple[int, int, int, int]) -> np.ndarray:
-    """Backward map (h, w, 2) of the smooth head motion over ``roi`` = (x, y, w, h)."""
+@dataclass(frozen=True, eq=False)
+class HeadGrid:
+    """The coarse sample grid of the head-motion field over an ROI, with its weights."""
+
+    roi: tuple[int, int, int, int]
+    points: np.ndarray  # (n, 2)
+    weight: np.ndarray  # (n,)
+    depth: np.ndarray  # (n,)
+    shape: tuple[int, int]  # grid rows, cols
+
+    @staticmethod
+    def build(rig: PhotoRig, roi: tuple[int, int, int, int]) -> HeadGrid:
+        x, y, w, h = roi
+        gx, gy = _grid_axis(x, w, HEAD_STEP), _grid_axis(y, h, HEAD_STEP)
+        xx, yy = np.meshgrid(gx, gy)
+        pts = np.stack([xx.ravel(), yy.ravel()], axis=1)
+        ring_depth = float(np.median(rig.depth[tp.N_MESH : tp.N_MESH + 28]))
+        return HeadGrid(
+            roi, pts, head_weight(rig, pts), np.full(len(pts), ring_depth), (len(gy), len(gx))
+        )
+
+
+def head_map(grid: HeadGrid, pose: HeadPose) -> np.ndarray:
+    """Backward map (h, w, 2) of the smooth head motion over the grid's ROI."""
     import cv2
 
-    x, y, w, h = roi
-    gx, gy = _grid_axis(x, w, HEAD_STEP), _grid_axis(y, h, HEAD_STEP)
-    xx, yy = np.meshgrid(gx, gy)
-    pts = np.stack([xx.ravel(), yy.ravel()], axis=1)
-    z = np.full(len(pts), float(np.median(rig.depth[tp.N_MESH : tp.N_MESH + 28])))
-    disp = head_weight(rig, pts)[:, None] * (pose.apply(pts, z) - pts)
-    src = (pts - disp).reshape(len(gy), len(gx), 2).astype(np.float32)
-    full = cv2.resize(
-        src, (len(gx) * HEAD_STEP, len(gy) * HEAD_STEP), interpolation=cv2.INTER_LINEAR
-    )
+    _, _, w, h = grid.roi
+    pts = grid.points
+    disp = grid.weight[:, None] * (pose.apply(pts, grid.depth) - pts)
+    rows, cols = grid.shape
+    src = (pts - disp).reshape(rows, cols, 2).astype(np.float32)
+    full = cv2.resize(src, (cols * HEAD_STEP, rows * HEAD_STEP), interpolation=cv2.INTER_LINEAR)
     return full[:h, :w]
 
 
@@ -134,35 +166,46 @@ def _grid_axis(start: int, length: int, step: int) -> np.ndarray:
 
 
 def mesh_map(
-    rig: PhotoRig, dst: np.ndarray, box: tuple[int, int, int, int], outside: np.ndarray
+    rig: PhotoRig,
+    dst: np.ndarray,
+    box: tuple[int, int, int, int],
+    outside: np.ndarray,
+    step: int = MESH_STEP,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Backward map and coverage over ``box`` from the deformed mesh ``dst`` to rest.
 
-    ``outside`` is the backward map (same box, full resolution) used where no triangle
-    covers a sample, so interpolation near the mesh's edge blends like with like.
+    The map is exact at every ``step``-th pixel and interpolated between. ``outside`` is
+    the backward map (same box, full resolution) used where no triangle covers a sample,
+    so interpolation near the mesh's edge blends like with like.
     """
     import cv2
 
     x, y, w, h = box
-    s = MESH_STEP
-    gx, gy = _grid_axis(x, w, s), _grid_axis(y, h, s)
-    ids = np.full((len(gy), len(gx)), -1, np.int32)
+    gx, gy = _grid_axis(x, w, step), _grid_axis(y, h, step)
     tri_dst = dst[rig.triangles]  # (T, 3, 2)
-    grid = np.round((tri_dst - (x + (s - 1) / 2, y + (s - 1) / 2)) / s * 16).astype(np.int32)
-    for k in range(len(grid)):
-        cv2.fillConvexPoly(ids, grid[k], k, lineType=cv2.LINE_8, shift=4)
+    lo, hi = tri_dst.min(axis=1), tri_dst.max(axis=1)
+    near = np.flatnonzero(
+        (hi[:, 0] >= x) & (lo[:, 0] < x + w) & (hi[:, 1] >= y) & (lo[:, 1] < y + h)
+    )
+    ids = np.full((len(gy), len(gx)), -1, np.int32)
+    origin = (x + (step - 1) / 2, y + (step - 1) / 2)
+    grid = np.round((tri_dst[near] - origin) / step * 16).astype(np.int32)
+    for k, tri in zip(near, grid, strict=True):
+        cv2.fillConvexPoly(ids, tri, int(k), lineType=cv2.LINE_8, shift=4)
     affine = _affines(tri_dst, rig.vertices[rig.triangles])
     a = affine[np.maximum(ids, 0)]
     gxf, gyf = gx.astype(np.float32)[None, :], gy.astype(np.float32)[:, None]
-    sx = a[..., 0, 0] * gxf + a[..., 0, 1] * gyf + a[..., 0, 2]
-    sy = a[..., 1, 0] * gxf + a[..., 1, 1] * gyf + a[..., 1, 2]
-    coarse = np.stack([sx, sy], axis=-1).astype(np.float32)
+    coarse = np.empty(ids.shape + (2,), np.float32)
+    coarse[..., 0] = a[..., 0, 0] * gxf + a[..., 0, 1] * gyf + a[..., 0, 2]
+    coarse[..., 1] = a[..., 1, 0] * gxf + a[..., 1, 1] * gyf + a[..., 1, 2]
+    uncovered = ids < 0
     iy = np.minimum((gy - y).astype(int), h - 1)
     ix = np.minimum((gx - x).astype(int), w - 1)
-    uncovered = ids < 0
     coarse[uncovered] = outside[iy[:, None], ix[None, :]][uncovered]
     covered = (~uncovered).astype(np.float32)
-    size = (len(gx) * s, len(gy) * s)
+    if step == 1:
+        return coarse, covered
+    size = (len(gx) * step, len(gy) * step)
     full = cv2.resize(coarse, size, interpolation=cv2.INTER_LINEAR)
     cov = cv2.resize(covered, size, interpolation=cv2.INTER_LINEAR)
     return full[:h, :w], cov[:h, :w]
