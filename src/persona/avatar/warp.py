@@ -195,7 +195,7 @@ def mesh_map(
     affine = _affines(tri_dst, rig.vertices[rig.triangles])
     a = affine[np.maximum(ids, 0)]
     gxf, gyf = gx.astype(np.float32)[None, :], gy.astype(np.float32)[:, None]
-    coarse = np.empty(ids.shape + (2,), np.float32)
+    coarse = np.empty((*ids.shape, 2), np.float32)
     coarse[..., 0] = a[..., 0, 0] * gxf + a[..., 0, 1] * gyf + a[..., 0, 2]
     coarse[..., 1] = a[..., 1, 0] * gxf + a[..., 1, 1] * gyf + a[..., 1, 2]
     uncovered = ids < 0
