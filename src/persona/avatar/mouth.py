@@ -67,10 +67,10 @@ class MouthPose:
     opening: float = 1.0  # 0..1 how far the lips are parted (fades the interior in)
 
 
-def smooth_ring(points: np.ndarray, steps: int = SMOOTH_STEPS) -> np.ndarray:
-    """Closed Catmull-Rom spline through ``points``."""
-    p = np.asarray(points, dtype=np.float32)
-    p0, p1, p2, p3 = np.roll(p, 1, 0), p, np.roll(p, -1, 0), np.roll(p, -2, 0)
+def _catmull_rom(
+    p0: np.ndarray, p1: np.ndarray, p2: np.ndarray, p3: np.ndarray, steps: int
+) -> np.ndarray:
+    """Points on the segments p1→p2 (each row one segment), ``steps`` per segment."""
     t = np.linspace(0, 1, steps, endpoint=False, dtype=np.float32)[:, None, None]
     t2, t3 = t * t, t * t * t
     out = 0.5 * (
@@ -82,20 +82,18 @@ def smooth_ring(points: np.ndarray, steps: int = SMOOTH_STEPS) -> np.ndarray:
     return out.transpose(1, 0, 2).reshape(-1, 2)
 
 
+def smooth_ring(points: np.ndarray, steps: int = SMOOTH_STEPS) -> np.ndarray:
+    """Closed Catmull-Rom spline through ``points``."""
+    p = np.asarray(points, dtype=np.float32)
+    return _catmull_rom(np.roll(p, 1, 0), p, np.roll(p, -1, 0), np.roll(p, -2, 0), steps)
+
+
 def smooth_curve(points: np.ndarray, steps: int = SMOOTH_STEPS) -> np.ndarray:
     """Open Catmull-Rom spline through ``points`` (end points repeated)."""
     p = np.asarray(points, dtype=np.float32)
     ext = np.concatenate([p[:1], p, p[-1:]])
-    p0, p1, p2, p3 = ext[:-3], ext[1:-2], ext[2:-1], ext[3:]
-    t = np.linspace(0, 1, steps, endpoint=False, dtype=np.float32)[:, None, None]
-    t2, t3 = t * t, t * t * t
-    out = 0.5 * (
-        2 * p1
-        + (-p0 + p2) * t
-        + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2
-        + (-p0 + 3 * p1 - 3 * p2 + p3) * t3
-    )
-    return np.concatenate([out.transpose(1, 0, 2).reshape(-1, 2), p[-1:]])
+    inner = _catmull_rom(ext[:-3], ext[1:-2], ext[2:-1], ext[3:], steps)
+    return np.concatenate([inner, p[-1:]])
 
 
 def draw_line(

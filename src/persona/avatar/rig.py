@@ -144,19 +144,7 @@ def _edges(tris: np.ndarray) -> np.ndarray:
 
 def _select_vertices(points: np.ndarray, fr: FaceFrame) -> np.ndarray:
     """Landmarks that become mesh vertices: every contour, and the rest thinned out."""
-    keep = set(
-        tp.FACE_OVAL
-        + tp.OUTER_LIP_RING
-        + tp.INNER_LIP_RING
-        + tp.EYE_L_UPPER
-        + tp.EYE_L_LOWER
-        + tp.EYE_R_UPPER
-        + tp.EYE_R_LOWER
-        + tp.BROW_L
-        + tp.BROW_R
-        + tp.NOSE
-        + tp.CHEEKBONES
-    )
+    keep = set(tp.FACE_OVAL + tp.OUTER_LIP_RING + tp.INNER_LIP_RING + tp.FEATURES)
     kept = points[sorted(keep)]
     spacing = 0.06 * fr.face_width
     for i in range(tp.N_MESH):
@@ -212,16 +200,7 @@ def _lip_t(points: np.ndarray, fr: FaceFrame, i: int) -> tuple[float, float]:
 
 
 def _static_parts() -> Handles:
-    return _zero(
-        tp.NOSE
-        + tp.EYE_L_UPPER
-        + tp.EYE_L_LOWER
-        + tp.EYE_R_UPPER
-        + tp.EYE_R_LOWER
-        + tp.BROW_L
-        + tp.BROW_R
-        + tp.CHEEKBONES
-    )
+    return _zero(tp.FEATURES)
 
 
 def _jaw(points: np.ndarray, fr: FaceFrame) -> Handles:

@@ -50,3 +50,8 @@ def ring(upper: tuple[int, ...], lower: tuple[int, ...]) -> tuple[int, ...]:
 
 INNER_LIP_RING = ring(LIPS_INNER_UPPER, LIPS_INNER_LOWER)
 OUTER_LIP_RING = ring(LIPS_OUTER_UPPER, LIPS_OUTER_LOWER)
+
+EYES = EYE_L_UPPER + EYE_L_LOWER + EYE_R_UPPER + EYE_R_LOWER
+BROWS = BROW_L + BROW_R
+FEATURES = NOSE + EYES + BROWS + CHEEKBONES
+"""Parts that mouth shapes never move."""

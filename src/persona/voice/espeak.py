@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     "ne": ("ne", "Nepali"),
     "si": ("si", "Sinhala"),
     "es": ("es", "Spanish"),
-    "fr": ("fr-fr", "French"),
+    "fr": ("fr", "French"),
     "de": ("de", "German"),
     "pt": ("pt-br", "Portuguese (Brazil)"),
     "it": ("it", "Italian"),
@@ -69,6 +70,7 @@ LANGUAGES: dict[str, tuple[str, str]] = {
 }
 """Languages offered through eSpeak NG, by short code."""
 
+_LANGUAGE_SWITCH = re.compile(r"\([a-z]{2,3}(?:-[a-z0-9]+)*\)")
 _LIBRARY_NAMES = ("libespeak-ng.so.1", "libespeak-ng.so")
 _INSTALL_HINT = "eSpeak NG is not installed: apt-get install libespeak-ng1 espeak-ng"
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -213,7 +215,12 @@ def _rate(speed: float) -> int:
 
 def _phone_spans(recording: _Recording, n_samples: int) -> list[Span]:
     """One span per IPA letter; a phoneme event lasts until the next one."""
-    events = sorted(recording.phonemes, key=lambda e: e[0])
+    events = []
+    for start, name in sorted(recording.phonemes, key=lambda e: e[0]):
+        # "(en)" ... "(cmn)" mark a switch of language inside the text, not a sound.
+        bare = _LANGUAGE_SWITCH.sub("", name)
+        if bare or not name:
+            events.append((start, bare))
     spans: list[Span] = []
     for index, (start, name) in enumerate(events):
         end = events[index + 1][0] if index + 1 < len(events) else n_samples

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from persona.types import SILENCE, Phone, Speech, Word
+from persona.voice.timeline import ordered_words
 
 FRAME_MS = 5
 MAX_SHIFT_MS = 60
@@ -92,7 +93,7 @@ def snap_silences(speech: Speech) -> Speech:
         Word(w.text, moved.get(w.start_ms, w.start_ms), moved.get(w.end_ms, w.end_ms))
         for w in speech.words
     )
-    return Speech(speech.audio, speech.sample_rate, tuple(phones), _in_order(words))
+    return Speech(speech.audio, speech.sample_rate, tuple(phones), ordered_words(words))
 
 
 def _move_start(phones: list[Phone], index: int, loud: np.ndarray, moved: dict[int, int]) -> None:
@@ -125,14 +126,3 @@ def _move_end(phones: list[Phone], index: int, loud: np.ndarray, moved: dict[int
         moved[silence.end_ms] = new
         phones[index] = Phone(SILENCE, silence.start_ms, new)
         phones[index + 1] = Phone(after.symbol, new, after.end_ms, after.stress)
-
-
-def _in_order(words: tuple[Word, ...]) -> tuple[Word, ...]:
-    result: list[Word] = []
-    cursor = 0
-    for word in words:
-        start = max(word.start_ms, cursor)
-        end = max(word.end_ms, start)
-        result.append(Word(word.text, start, end))
-        cursor = end
-    return tuple(result)

@@ -21,7 +21,7 @@ from persona.progress import NullProgress, Progress
 from persona.types import SILENCE, Phone, Script, Segment, Speech, Word
 from persona.voice.base import TTSEngine, Voice, get_engine
 from persona.voice.refine import snap_silences
-from persona.voice.timeline import to_ms
+from persona.voice.timeline import ordered_words, to_ms
 
 MIN_SPEED = 0.5
 MAX_SPEED = 2.0
@@ -101,7 +101,7 @@ def join_speech(parts: Sequence[Speech], pauses_ms: Sequence[int]) -> Speech:
         audio=audio.astype(np.float32, copy=False),
         sample_rate=rate,
         phones=tile(phones, to_ms(len(audio), rate)),
-        words=_ordered(words),
+        words=ordered_words(words),
     )
 
 
@@ -128,17 +128,6 @@ def _shifted_words(words: Sequence[Word], start_ms: int, end_ms: int) -> list[Wo
         Word(w.text, min(start_ms + w.start_ms, end_ms), min(start_ms + w.end_ms, end_ms))
         for w in words
     ]
-
-
-def _ordered(words: Sequence[Word]) -> tuple[Word, ...]:
-    result: list[Word] = []
-    cursor = 0
-    for word in words:
-        start = max(word.start_ms, cursor)
-        end = max(word.end_ms, start)
-        result.append(Word(word.text, start, end))
-        cursor = end
-    return tuple(result)
 
 
 def tile(phones: Sequence[Phone], total_ms: int) -> tuple[Phone, ...]:

@@ -241,3 +241,15 @@ class _SpanBuilder:
                 Span(letter, a, b, stress or (self.stress if i == 0 else 0), self.group)
             )
         self.stress = 0
+
+
+def ordered_words(words: Sequence[Word]) -> tuple[Word, ...]:
+    """Words clipped so each starts no earlier than the previous one ends."""
+    result: list[Word] = []
+    cursor = 0
+    for word in words:
+        start = max(word.start_ms, cursor)
+        end = max(word.end_ms, start)
+        result.append(Word(word.text, start, end))
+        cursor = end
+    return tuple(result)

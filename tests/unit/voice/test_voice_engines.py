@@ -12,6 +12,7 @@ from persona.errors import DependencyError, UnknownLanguageError
 from persona.types import SILENCE, Speech
 from persona.voice import TTSEngine, Voice, get_engine, get_voice
 from persona.voice import espeak as espeak_module
+from persona.voice.espeak import LANGUAGES
 from persona.voice.piper import _chunk_tokens, prepare_text, text_words
 from persona.voice.timeline import Span
 
@@ -157,3 +158,14 @@ def test_espeak_word_events_become_words() -> None:
     ]
     pairs = espeak_module._word_pairs("of the cat.", recording, spans)
     assert pairs == [("of", 0, 80), ("the", 80, 200), ("cat", 200, 400)]
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_every_espeak_language_speaks(code: str) -> None:
+    voice = get_voice(None, code) if code != "en" else get_voice("espeak-en", "en")
+    text = "שלום עולם" if code == "he" else "1 2 3"  # eSpeak NG reads no Hebrew digits
+    speech = get_engine("espeak").synthesize(text, voice=voice, speed=1.0)
+    assert speech.duration_ms > 200
+    symbols = {p.symbol for p in speech.phones}
+    assert symbols - {SILENCE}
+    assert not any(ch in s for s in symbols for ch in "()")
