@@ -49,8 +49,12 @@ def test_measure_video_on_a_render(tmp_path: Path, portrait_path: Path) -> None:
 
     out = tmp_path / "clip.mp4"
     spec = VideoSpec(width=480, height=360, fps=25)
-    render_video("Bob and Pam ate apples. Mama called. Papa came home.", portrait_path, out,
-                 RenderOptions(video=spec))
+    render_video(
+        "Bob and Pam ate apples. Mama called. Papa came home.",
+        portrait_path,
+        out,
+        RenderOptions(video=spec),
+    )
     report = measure_video(out, portrait_path)
     assert report.frames > 50
     assert abs(report.lag_frames) <= 1
