@@ -16,7 +16,12 @@ ACTIVITY_SMOOTHING_MS = 250.0
 
 
 def _power_prefix(audio: np.ndarray) -> np.ndarray:
-    return np.concatenate(([0.0], np.cumsum(np.square(audio, dtype=np.float64))))
+    """Running sum of squared samples, built in one buffer (long scripts stay small)."""
+    out = np.empty(len(audio) + 1, dtype=np.float64)
+    out[0] = 0.0
+    np.square(audio, out=out[1:], dtype=np.float64)
+    np.cumsum(out[1:], out=out[1:])
+    return out
 
 
 def span_rms(speech: Speech, start_ms: np.ndarray, end_ms: np.ndarray) -> np.ndarray:

@@ -15,11 +15,12 @@ The voice loads on first use (about 2 s) and is shared by every thread afterward
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import re
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -67,6 +68,33 @@ def text_words(text: str) -> list[str]:
     """The words of ``text`` in order, without surrounding punctuation."""
     words = (w.strip("'’-") for w in _WORD.findall(text))
     return [w for w in words if any(c.isalnum() for c in w)]
+
+
+def _load_voice(voice_class: Any, model_path: Path, config_path: Path) -> PiperVoice:
+    """Load a Piper voice with phoneme alignments and without onnxruntime's CPU arena.
+
+    ``PiperVoice.load`` does the same with default session options; the arena keeps the
+    largest buffers any sentence needed and fragments as sentence lengths vary, which
+    grew the process by about 300 MB over a 10-minute script. Alignments come from
+    Piper's own in-memory patch of the model.
+    """
+    import json
+
+    import onnx
+    import onnxruntime
+    from piper.config import PiperConfig
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    graph = onnx.load(str(model_path))
+    with contextlib.suppress(ValueError):  # the file already has the alignment output
+        add_alignment_output(graph)
+    options = onnxruntime.SessionOptions()
+    options.enable_cpu_mem_arena = False
+    session = onnxruntime.InferenceSession(
+        graph.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
+    return cast("PiperVoice", voice_class(config=config, session=session))
 
 
 def _model_files(model: str) -> tuple[Path, Path]:
@@ -145,7 +173,7 @@ class PiperEngine:
             raise DependencyError(f"Piper is not installed: {_INSTALL_HINT}") from exc
         model_path, config_path = _model_files(model)
         try:
-            return PiperVoice.load(model_path, config_path, include_alignments=True)
+            return _load_voice(PiperVoice, Path(model_path), Path(config_path))
         except Exception as exc:  # onnxruntime and onnx raise many kinds
             raise SpeechError(f"cannot load the Piper voice {model}: {exc}") from exc
 

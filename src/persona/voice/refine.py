@@ -34,8 +34,12 @@ def _loud_frames(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     if count == 0:
         return np.zeros(0, bool)
     edges = (np.arange(count + 1) * FRAME_MS * sample_rate) // 1000
-    squared = np.square(audio[: edges[-1]].astype(np.float64))
-    power = np.add.reduceat(squared, edges[:-1]) / np.diff(edges)
+    power = np.empty(count)
+    block = 12_000  # steps per pass (a minute): memory stays small for long scripts
+    for a in range(0, count, block):
+        b = min(count, a + block)
+        part = audio[edges[a] : edges[b]].astype(np.float64)
+        power[a:b] = np.add.reduceat(part * part, edges[a:b] - edges[a]) / np.diff(edges[a : b + 1])
     # average over three steps (15 ms), longer than a pitch period, so a voiced sound
     # does not flicker between loud and quiet
     smooth = np.convolve(np.pad(power, 1, mode="edge"), np.ones(3) / 3, mode="valid")
