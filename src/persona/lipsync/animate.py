@@ -1,9 +1,11 @@
 """Timed phones → per-frame mouth parameters: a short chain of named passes.
 
-    animate_rough → optimize_timing → animate_pauses → blend → enforce_closures
+    animate_rough → anticipate → optimize_timing → animate_pauses → blend → enforce_closures
 
 1. :func:`~persona.lipsync.rough.animate_rough` turns phones into viseme gestures.
-2. :func:`~persona.lipsync.timing.optimize_timing` starts lip closures before the burst.
+2. :func:`~persona.lipsync.timing.anticipate` starts every gesture a little before its
+   sound, and :func:`~persona.lipsync.timing.optimize_timing` starts lip closures before
+   the burst.
 3. :func:`~persona.lipsync.pauses.animate_pauses` relaxes the mouth in short pauses.
 4. :func:`~persona.lipsync.blend.blend` mixes gestures by dominance (coarticulation) and
    samples them per frame.
@@ -22,7 +24,7 @@ from persona.lipsync.blend import blend, frame_times_ms, gesture_at
 from persona.lipsync.closures import closure_frames, enforce_closures
 from persona.lipsync.pauses import animate_pauses
 from persona.lipsync.rough import Gestures, animate_rough
-from persona.lipsync.timing import CLOSURE_LEAD_MS, optimize_timing
+from persona.lipsync.timing import CLOSURE_LEAD_MS, VISUAL_LEAD_MS, anticipate, optimize_timing
 from persona.lipsync.visemes import CLOSED, REST, VISEME_NAMES
 from persona.types import MouthTrack, Speech
 
@@ -39,18 +41,26 @@ def frame_count(duration_ms: int, fps: float) -> int:
     return max(0, math.ceil(duration_ms * fps / 1000.0 - 1e-9))
 
 
-def animate(speech: Speech, fps: float, *, closure_lead_ms: int = CLOSURE_LEAD_MS) -> MouthTrack:
+def animate(
+    speech: Speech,
+    fps: float,
+    *,
+    lead_ms: int = VISUAL_LEAD_MS,
+    closure_lead_ms: int = CLOSURE_LEAD_MS,
+) -> MouthTrack:
     """Mouth parameters for every video frame of ``speech``.
 
     Frame k shows time ``k * 1000 / fps`` ms; the track has
     ``ceil(speech.duration_ms * fps / 1000)`` frames, starts and ends at rest, and shows
     closed lips (``jaw == 0``) on at least one frame of every p, b and m.
-    ``closure_lead_ms`` is how much earlier than its phone a lip closure starts.
+    ``lead_ms`` is how much earlier than its phone every mouth shape starts, and
+    ``closure_lead_ms`` how much earlier still a lip closure starts.
     """
     if not (math.isfinite(fps) and fps > 0):
         raise InputError(f"frame rate must be a positive number, got {fps!r}")
     n_frames = frame_count(speech.duration_ms, fps)
     gestures = animate_rough(speech.phones, speech.duration_ms)
+    gestures = anticipate(gestures, lead_ms)
     gestures = optimize_timing(gestures, closure_lead_ms)
     gestures = animate_pauses(gestures)
     params = blend(gestures, n_frames, fps)

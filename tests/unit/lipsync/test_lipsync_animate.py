@@ -10,7 +10,7 @@ import pytest
 
 from persona.errors import InputError
 from persona.lipsync import animate, frame_count, viseme_for
-from persona.lipsync.timing import CLOSURE_LEAD_MS
+from persona.lipsync.timing import CLOSURE_LEAD_MS, VISUAL_LEAD_MS
 from persona.types import MOUTH_CHANNELS, MouthTrack, Phone, Speech
 
 MakeSpeech = Callable[..., Speech]
@@ -196,7 +196,8 @@ def test_every_bilabial_shows_closed_lips(make_speech: MakeSpeech) -> None:
 def test_closure_is_held_through_a_long_m(make_speech: MakeSpeech) -> None:
     speech = make_speech([("_", 300), ("ɑː", 200), ("m", 200), ("ɑː", 200), ("_", 300)])
     track = animate(speech, 50)
-    held = frames_in(track, 500 - CLOSURE_LEAD_MS, 700)
+    lead = VISUAL_LEAD_MS
+    held = frames_in(track, 500 - CLOSURE_LEAD_MS - lead, 700 - lead)
     assert held.size == 11
     assert np.all(track.channel("jaw")[held] == 0.0)
     assert {track.visemes[k] for k in held} == {"MBP"}
@@ -206,8 +207,9 @@ def test_closure_starts_before_the_burst(make_speech: MakeSpeech) -> None:
     speech = make_speech([("_", 300), ("ɑː", 200), ("p", 60), ("ɑː", 200), ("_", 300)])
     track = animate(speech, 100)
     jaw = track.channel("jaw")
-    assert np.all(jaw[frames_in(track, 500 - CLOSURE_LEAD_MS, 560)] == 0.0)
-    assert jaw[frames_in(track, 400, 440)].min() > 0.5
+    lead = VISUAL_LEAD_MS
+    assert np.all(jaw[frames_in(track, 500 - CLOSURE_LEAD_MS - lead, 560 - lead)] == 0.0)
+    assert jaw[frames_in(track, 400 - lead, 440 - lead)].min() > 0.5
 
 
 def test_closure_shorter_than_a_frame_still_closes(make_speech: MakeSpeech) -> None:
