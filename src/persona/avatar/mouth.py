@@ -155,7 +155,7 @@ def paint_interior(image: np.ndarray, pose: MouthPose, look: MouthLook) -> None:
     colour = _interior(a, b, pose, look)
     sigma = max(0.6, 0.035 * pose.mouth_width)
     inner = cv2.GaussianBlur(alpha, (0, 0), sigma)
-    shade = 0.62 + 0.38 * np.clip((inner - 0.3) * 2.0, 0, 1)
+    shade = 0.72 + 0.28 * np.clip((inner - 0.3) * 2.0, 0, 1)
     colour *= shade[:, :, None]
     patch = image[y0:y1, x0:x1].astype(np.float32)
     patch += (colour - patch) * alpha[:, :, None]
@@ -178,9 +178,10 @@ def _interior(a: np.ndarray, b: np.ndarray, pose: MouthPose, look: MouthLook) ->
     t_col = np.asarray(look.tongue, np.float32) * (0.75 + 0.25 * np.clip(-ty, 0, 1))[:, :, None]
     colour += (t_col - colour) * t_alpha[:, :, None]
 
-    side = np.clip(1.0 - 0.5 * (a / (0.40 * mw)) ** 2, 0.45, 1)
+    side = np.clip(1.0 - 0.35 * (a / (0.40 * mw)) ** 2, 0.6, 1)
     arc = (a * a) / mw
-    teeth_alpha = np.clip(pose.teeth, 0, 1) * (np.abs(a) < 0.46 * mw)
+    # Teeth are opaque: "teeth" says whether they show, the lips decide how much.
+    teeth_alpha = np.clip(pose.teeth * 2.5, 0, 1) * (np.abs(a) < 0.46 * mw)
     gaps = _tooth_gaps(a, mw)
     teeth = np.asarray(look.teeth, np.float32)
 
@@ -200,7 +201,7 @@ def _tooth_gaps(a: np.ndarray, mw: float) -> np.ndarray:
     """Faint darker lines between incisors and canines."""
     out = np.ones_like(a)
     width = max(0.6, 0.012 * mw)
-    for pos in (0.0, 0.085, 0.165, 0.235, 0.30):
+    for pos in (0.0, 0.085, 0.165, 0.235):
         for s in (-1.0, 1.0) if pos else (1.0,):
-            out *= 1.0 - 0.12 * np.exp(-(((a - s * pos * mw) / width) ** 2))
+            out *= 1.0 - 0.08 * np.exp(-(((a - s * pos * mw) / width) ** 2))
     return out

@@ -283,12 +283,23 @@ def _width(points: np.ndarray, fr: FaceFrame) -> Handles:
 
 
 def _round(points: np.ndarray, fr: FaceFrame) -> Handles:
+    """Pucker: corners in, lips pushed out; a smile's raised corners come level, so the
+    opening turns into an oval rather than a downward-pointing wedge."""
     h = _lips_scaled(points, fr, -0.17, -0.035, 0.035, (-0.17, 0.0))
     mw = fr.mouth_width
+    seam = float(
+        np.mean([fr.local(points[i])[1] for i in (tp.UPPER_LIP_CENTER, tp.LOWER_LIP_CENTER)])
+    )
+    corner = float(np.mean([fr.local(points[i])[1] for i in tp.MOUTH_CORNERS + tp.INNER_CORNERS]))
+    level = 0.8 * (seam - corner)  # > 0 when the corners sit above the centre (a smile)
     for i in tp.LIPS_INNER_UPPER[1:-1] + tp.LIPS_INNER_LOWER[1:-1]:
         a, t = _lip_t(points, fr, i)
         du, dv = h[i]
         h[i] = (du - 0.08 * mw * np.sign(a) * t * t, dv)
+    for i in tp.LIPS_OUTER_UPPER + tp.LIPS_OUTER_LOWER + tp.LIPS_INNER_UPPER + tp.LIPS_INNER_LOWER:
+        _, t = _lip_t(points, fr, i)
+        du, dv = h[i]
+        h[i] = (du, dv + level * t * t)
     return h
 
 
