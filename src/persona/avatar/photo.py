@@ -101,8 +101,7 @@ class PhotoAvatar:
         mapping = head_map(self._grid, pose)
         bx, by, bw, bh = self.mesh_box
         sub = mapping[by - y : by - y + bh, bx - x : bx - x + bw]
-        mesh, cover = mesh_map(rig, dst, self.mesh_box, sub)
-        np.copyto(sub, mesh, where=(cover > 0.5)[:, :, None])
+        sub[...] = mesh_map(rig, dst, self.mesh_box, sub)
         # Where triangles collapse (parting lips, meeting lids) interpolating a coarse map
         # would smear; resample those small regions exactly.
         groups = [tp.OUTER_LIP_RING]
@@ -112,8 +111,7 @@ class PhotoAvatar:
             fx, fy, fw, fh = _region(dst[list(group)], self.mesh_box, 0.12 * rig.frame.mouth_width)
             if fw > 0 and fh > 0:
                 fine = mapping[fy - y : fy - y + fh, fx - x : fx - x + fw]
-                m, c = mesh_map(rig, dst, (fx, fy, fw, fh), fine, step=FINE_STEP)
-                np.copyto(fine, m, where=(c > 0.5)[:, :, None])
+                fine[...] = mesh_map(rig, dst, (fx, fy, fw, fh), fine, step=FINE_STEP)
         out = cv2.remap(
             self.framed.plate, mapping, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )

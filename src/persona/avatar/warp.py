@@ -171,12 +171,12 @@ def mesh_map(
     box: tuple[int, int, int, int],
     outside: np.ndarray,
     step: int = MESH_STEP,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Backward map and coverage over ``box`` from the deformed mesh ``dst`` to rest.
+) -> np.ndarray:
+    """Backward map over ``box`` from the deformed mesh ``dst`` to rest.
 
     The map is exact at every ``step``-th pixel and interpolated between. ``outside`` is
-    the backward map (same box, full resolution) used where no triangle covers a sample,
-    so interpolation near the mesh's edge blends like with like.
+    the backward map (same box, full resolution) taken where no triangle covers a sample;
+    it is smooth, so interpolating it between samples changes nothing visible.
     """
     import cv2
 
@@ -202,13 +202,10 @@ def mesh_map(
     iy = np.minimum((gy - y).astype(int), h - 1)
     ix = np.minimum((gx - x).astype(int), w - 1)
     coarse[uncovered] = outside[iy[:, None], ix[None, :]][uncovered]
-    covered = (~uncovered).astype(np.float32)
     if step == 1:
-        return coarse, covered
+        return coarse
     size = (len(gx) * step, len(gy) * step)
-    full = cv2.resize(coarse, size, interpolation=cv2.INTER_LINEAR)
-    cov = cv2.resize(covered, size, interpolation=cv2.INTER_LINEAR)
-    return full[:h, :w], cov[:h, :w]
+    return cv2.resize(coarse, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
 
 
 def _affines(dst: np.ndarray, src: np.ndarray) -> np.ndarray:

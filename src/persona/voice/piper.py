@@ -88,6 +88,7 @@ def _load_voice(voice_class: Any, model_path: Path, config_path: Path) -> PiperV
     graph = onnx.load(str(model_path))
     with contextlib.suppress(ValueError):  # the file already has the alignment output
         add_alignment_output(graph)
+    _fix_noise_seed(graph)
     options = onnxruntime.SessionOptions()
     options.enable_cpu_mem_arena = False
     session = onnxruntime.InferenceSession(
@@ -95,6 +96,25 @@ def _load_voice(voice_class: Any, model_path: Path, config_path: Path) -> PiperV
     )
     config = PiperConfig.from_dict(json.loads(config_path.read_text(encoding="utf-8")))
     return cast("PiperVoice", voice_class(config=config, session=session))
+
+
+NOISE_SEED = 1234.0
+
+
+def _fix_noise_seed(graph: Any) -> None:
+    """Give the model's noise generators a fixed seed.
+
+    VITS voices draw Gaussian noise (RandomNormalLike) for durations and timbre; unseeded,
+    every run speaks a script slightly differently. Seeded, a fresh process renders the
+    same script to the same audio and timings, so renders are reproducible.
+    """
+    from onnx import helper
+
+    for node in graph.graph.node:
+        if node.op_type in ("RandomNormalLike", "RandomNormal", "RandomUniformLike"):
+            kept = [a for a in node.attribute if a.name != "seed"]
+            del node.attribute[:]
+            node.attribute.extend([*kept, helper.make_attribute("seed", NOISE_SEED)])
 
 
 def _model_files(model: str) -> tuple[Path, Path]:

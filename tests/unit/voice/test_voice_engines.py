@@ -169,3 +169,23 @@ def test_every_espeak_language_speaks(code: str) -> None:
     symbols = {p.symbol for p in speech.phones}
     assert symbols - {SILENCE}
     assert not any(ch in s for s in symbols for ch in "()")
+
+
+@pytest.mark.slow
+def test_piper_speaks_a_script_the_same_way_in_every_process() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib\n"
+        "from persona.script import parse_script\n"
+        "from persona.voice import get_voice, synthesize_script\n"
+        "s = synthesize_script(parse_script('Hello there. Same words, same sound.'),"
+        " get_voice(None, 'en'))\n"
+        "print(hashlib.sha1(s.audio.tobytes()).hexdigest(), [p.end_ms for p in s.phones])\n"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
+    assert runs[0].stdout.strip() and runs[0].stdout == runs[1].stdout
