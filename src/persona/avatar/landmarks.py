@@ -70,6 +70,7 @@ class MediaPipeLandmarker:
     name = "mediapipe"
     max_faces = 5
     work_side = 1280  # images are searched at most this large
+    tile_side = 512  # and, when nothing is found, in overlapping tiles this large
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -109,6 +110,8 @@ class MediaPipeLandmarker:
             rgb = np.ascontiguousarray(small[:, :, ::-1])
             raw = self._mesh_faces(rgb, offset=(0.0, 0.0))
             raw += self._via_detector(rgb, known=raw)
+            if not raw:
+                raw = self._tiled(rgb)
         faces = [
             FaceLandmarks(
                 points=(f[:, :2] / scale).astype(np.float32),
@@ -128,6 +131,25 @@ class MediaPipeLandmarker:
             pts = np.array([(p.x * w, p.y * h, p.z * w) for p in face.landmark], dtype=np.float32)
             out.append(pts + np.asarray((*offset, 0.0), dtype=np.float32))
         return out
+
+    def _tiled(self, rgb: np.ndarray) -> list[np.ndarray]:
+        """Search overlapping tiles: a face a few percent of a large photo's width is too
+        small for either model on the whole image."""
+        h, w = rgb.shape[:2]
+        side = self.tile_side
+        if max(h, w) <= side:
+            return []
+        step = side // 2
+        found: list[np.ndarray] = []
+        for y in range(0, max(1, h - step), step):
+            for x in range(0, max(1, w - step), step):
+                tile = np.ascontiguousarray(rgb[y : y + side, x : x + side])
+                for face in self._via_detector(tile, known=[]):
+                    face = face + np.array([x, y, 0.0], dtype=np.float32)
+                    cx, cy = face[: topology.N_MESH, :2].mean(axis=0)
+                    if not any(_contains(f, float(cx), float(cy)) for f in found):
+                        found.append(face)
+        return found
 
     def _via_detector(self, rgb: np.ndarray, known: list[np.ndarray]) -> list[np.ndarray]:
         """Faces the detector finds that FaceMesh missed (small or distant faces)."""

@@ -30,20 +30,41 @@ class MouthLook:
     def from_photo(
         skin_bgr: np.ndarray, lip_bgr: np.ndarray, teeth_bgr: np.ndarray | None
     ) -> MouthLook:
-        """Colours from the photo's skin and lips, and its own teeth where they show."""
+        """Colours from the photo's skin and lips, and its own teeth where they show.
+
+        Exposure follows the skin's brightness and colourfulness follows the skin's
+        saturation, so a dim or black-and-white photo gets a dim or grey mouth.
+        """
         skin = np.asarray(skin_bgr, dtype=np.float64)
-        light = float(np.clip(skin.mean() / 150.0, 0.55, 1.3))
+        light = float(np.clip(skin.mean() / 150.0, 0.2, 1.3))
+        chroma = float(np.clip(_saturation(skin) / 0.3, 0.0, 1.0))
         tint = skin / max(skin.mean(), 1.0)
         teeth = np.array([196.0, 220.0, 235.0]) * (0.8 + 0.2 * tint) * light
         if teeth_bgr is not None:
             teeth = 0.35 * teeth + 0.65 * np.asarray(teeth_bgr, dtype=np.float64)
         lip = np.asarray(lip_bgr, dtype=np.float64)
+        tongue = 0.5 * np.array([88.0, 92.0, 175.0]) * light + 0.5 * lip * 0.9
+
+        def look(c: np.ndarray) -> tuple[float, float, float]:
+            return _bgr(_desaturate(c, chroma))
+
         return MouthLook(
-            cavity=_bgr(np.array([20.0, 22.0, 50.0]) * light),
-            teeth=_bgr(np.clip(teeth, 0, 245)),
-            tongue=_bgr(0.5 * np.array([88.0, 92.0, 175.0]) * light + 0.5 * lip * 0.9),
-            seam=_bgr(lip * 0.55),
+            cavity=look(np.array([20.0, 22.0, 50.0]) * light),
+            teeth=look(np.clip(teeth, 0, 245)),
+            tongue=look(tongue),
+            seam=look(lip * 0.55),
         )
+
+
+def _saturation(bgr: np.ndarray) -> float:
+    top = float(np.max(bgr))
+    return (top - float(np.min(bgr))) / top if top > 0 else 0.0
+
+
+def _desaturate(bgr: np.ndarray, amount: float) -> np.ndarray:
+    """Blend towards grey: ``amount`` 1 keeps the colour, 0 gives its luma."""
+    luma = float(bgr @ np.array([0.114, 0.587, 0.299]))
+    return luma + amount * (bgr - luma)
 
 
 def _bgr(c: np.ndarray) -> tuple[float, float, float]:

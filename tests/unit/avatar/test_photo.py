@@ -141,3 +141,20 @@ def test_rendering_is_deterministic(photo_avatar: PhotoAvatar) -> None:
     a = photo_avatar.render(state).image.copy()
     b = photo_avatar.render(state).image.copy()
     assert np.array_equal(a, b)
+
+
+def test_small_face_in_a_large_photo_is_found(portrait: np.ndarray) -> None:
+    canvas = np.full((1500, 2000, 3), 90, np.uint8)
+    canvas[400:912, 1200:1712] = portrait  # the face is under 5 % of the width
+    avatar = PhotoAvatar.from_image(canvas, 640, 360)
+    assert avatar.rig.frame.face_width > 60  # framed around the face, not the canvas
+
+
+def test_black_and_white_photo_gets_a_grey_mouth(portrait: np.ndarray) -> None:
+    import cv2
+
+    grey = cv2.cvtColor(cv2.cvtColor(portrait, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    avatar = PhotoAvatar.from_image(grey, 640, 360)
+    image = avatar.render(FaceState(mouth=_mouth(jaw=0.9, teeth=1, tongue=1))).image
+    spread = image.astype(int).max(axis=2) - image.astype(int).min(axis=2)
+    assert spread.max() <= 3
