@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 HEAD_MARGIN = 0.35  # of the face height, above the face box for hair and below for the chin
+FACE_SHARE = 0.42  # a small face is zoomed to about this share of the frame height...
+MAX_UPSCALE = 2.5  # ...but the photo is never enlarged more than this
 
 
 @dataclass(frozen=True, eq=False)
@@ -37,18 +39,22 @@ def frame_photo(
         y1 + 0.2 * face_h,
     )
 
-    scale = max(width / w, height / h)
+    cover = max(width / w, height / h)
+    # Zoom in on a small face (head and shoulders), but never blow the photo up more
+    # than MAX_UPSCALE: past that it only gets blurrier.
+    zoom = min(max(cover, FACE_SHARE * height / face_h), max(cover, MAX_UPSCALE))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 - 0.05 * face_h
-    left = float(np.clip(cx - width / scale / 2, 0, w - width / scale))
-    top = float(np.clip(cy - height / scale / 2.1, 0, h - height / scale))
-    fits = (
-        head[0] >= left - 1
-        and head[2] <= left + width / scale + 1
-        and head[1] >= top - 1
-        and head[3] <= top + height / scale + 1
-    )
-    if mode == "cover" or (mode == "auto" and fits):
-        return _cover(image, points, width, height, scale, left, top)
+    for scale in (zoom, cover):
+        left = float(np.clip(cx - width / scale / 2, 0, w - width / scale))
+        top = float(np.clip(cy - height / scale / 2.1, 0, h - height / scale))
+        fits = (
+            head[0] >= left - 1
+            and head[2] <= left + width / scale + 1
+            and head[1] >= top - 1
+            and head[3] <= top + height / scale + 1
+        )
+        if mode == "cover" or (mode == "auto" and fits):
+            return _cover(image, points, width, height, scale, left, top)
     return _contain(image, points, width, height)
 
 

@@ -117,14 +117,25 @@ def test_teeth_show_when_asked(photo_avatar: PhotoAvatar) -> None:
     assert with_teeth.mean() > no_teeth.mean() + 30
 
 
+def _iris_darkness(avatar: PhotoAvatar, image: np.ndarray) -> float:
+    """Share of dark pixels inside the iris disc of the image-left eye."""
+    pts = avatar.framed.points
+    c = pts[468]
+    r = max(2.0, float(np.linalg.norm(pts[469] - c)))
+    ys, xs = np.mgrid[0 : image.shape[0], 0 : image.shape[1]]
+    disc = (xs - c[0]) ** 2 + (ys - c[1]) ** 2 <= r * r
+    luma = image.astype(float) @ np.array([0.114, 0.587, 0.299])
+    return float((luma[disc] < 90).mean())
+
+
 def test_blink_closes_the_eyes(photo_avatar: PhotoAvatar) -> None:
-    pts = photo_avatar.framed.points
-    iris = pts[468].astype(int)  # centre of one iris
-    open_eye = photo_avatar.render(FaceState.rest()).image[iris[1], iris[0]].astype(int)
-    shut = photo_avatar.render(FaceState(mouth=_mouth(), blink=1.0)).image
-    lid = shut[iris[1] - 1 : iris[1] + 2, iris[0] - 1 : iris[0] + 2].reshape(-1, 3).mean(axis=0)
-    # An open eye shows the dark iris; a shut one shows lid skin (much lighter) or lashes.
-    assert abs(lid.mean() - open_eye.mean()) > 25
+    open_eye = _iris_darkness(photo_avatar, photo_avatar.render(FaceState.rest()).image)
+    shut = _iris_darkness(
+        photo_avatar, photo_avatar.render(FaceState(mouth=_mouth(), blink=1.0)).image
+    )
+    # An open eye shows the dark iris; a shut one shows lid skin and a thin lash line.
+    assert open_eye > 0.4
+    assert shut < open_eye - 0.2
 
 
 def test_head_motion_moves_the_face_not_the_torso(photo_avatar: PhotoAvatar) -> None:
