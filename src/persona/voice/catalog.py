@@ -120,6 +120,6 @@ def get_voice(voice_id: str | None, lang: str | None = "en") -> Voice:
             suggestion = default_voice(code).id
             raise UnknownVoiceError(
                 f"voice {voice.id!r} speaks {voice.lang}, not {code}: "
-                f"use a {code} voice such as {suggestion!r}, or leave the voice out"
+                f"use a voice for '{code}' such as {suggestion!r}, or give no voice"
             )
     return voice
