@@ -124,13 +124,16 @@ def render_video(
         avatar = PhotoAvatar.from_path(avatar, spec.width, spec.height, warn=warn)
     timings["avatar"] = time.perf_counter() - t
     speech = tts.result()
+    stage("avatar").update(1.0)
     timings["speech"] = tts.seconds
 
     t = time.perf_counter()
     mouth = animate(speech, spec.fps)
+    stage("lipsync").update(1.0)
     timings["lipsync"] = time.perf_counter() - t
     t = time.perf_counter()
     face = animate_face(speech, mouth.n_frames, spec.fps, seed=options.seed)
+    stage("motion").update(1.0)
     timings["motion"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -216,6 +216,6 @@ def test_json_progress_and_largest_face_warning(
     assert any(line.startswith("warning: 2 faces") for line in err)
     events = [json.loads(line) for line in err if line.startswith("{")]
     stages = {e["stage"] for e in events if e["event"] == "progress"}
-    assert {"speech", "render"} <= stages
+    assert stages == {"avatar", "speech", "lipsync", "motion", "render"}
     assert events[-1]["event"] == "done" and events[-1]["frames"] > 10
     assert out.exists()
