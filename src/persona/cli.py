@@ -48,6 +48,11 @@ def _add_render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--speed", type=float, default=1.0, help="speaking rate 0.5..2.0")
     p.add_argument("--seed", type=int, default=0, help="seed for blinks and head motion")
     p.add_argument("--preset", default="veryfast", help="x264 preset (default veryfast)")
+    p.add_argument(
+        "--background",
+        default=None,
+        help="replace the photo's background: #rrggbb, blur, blur:SIGMA or a picture",
+    )
     p.add_argument("--json", action="store_true", help="JSON progress events on stderr")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -71,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     voices.add_argument("--lang", default=None)
     voices.add_argument("--json", action="store_true")
 
+    avatars = sub.add_parser("avatars", help="avatar tools")
+    avatar_sub = avatars.add_subparsers(dest="avatar_command", required=True)
+    check = avatar_sub.add_parser("check", help="quality report for a portrait photo")
+    check.add_argument("photo")
+    check.add_argument("--json", action="store_true")
+
     sheet = sub.add_parser(
         "contact-sheet", help="PNG with one frame per viseme, a blink, a close-up"
     )
@@ -91,7 +102,12 @@ def _options(args: argparse.Namespace) -> RenderOptions:
     container = "webm" if str(args.output).lower().endswith(".webm") else "mp4"
     spec = VideoSpec(width=w, height=h, fps=args.fps, container=container, preset=args.preset)
     return RenderOptions(
-        video=spec, voice=args.voice, lang=args.lang, speed=args.speed, seed=args.seed
+        video=spec,
+        voice=args.voice,
+        lang=args.lang,
+        speed=args.speed,
+        seed=args.seed,
+        background=args.background,
     )
 
 
@@ -168,6 +184,15 @@ def cmd_voices(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_avatars(args: argparse.Namespace) -> int:
+    """``persona avatars check``: exit 0 when the photo passes or only warns, 2 on a fail."""
+    from persona.avatar.quality import check_photo_file
+
+    report = check_photo_file(Path(args.photo))
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.table())
+    return 2 if report.status == "fail" else 0
+
+
 def cmd_contact_sheet(args: argparse.Namespace) -> int:
     from persona.quality import contact_sheet
 
@@ -193,6 +218,7 @@ COMMANDS = {
     "demo": cmd_demo,
     "render": cmd_render,
     "voices": cmd_voices,
+    "avatars": cmd_avatars,
     "contact-sheet": cmd_contact_sheet,
     "quality": cmd_quality,
 }

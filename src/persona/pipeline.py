@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
+from persona.avatar.background import Background, ImageBackground, parse_background
+from persona.avatar.image import load_image
 from persona.avatar.photo import PhotoAvatar
 from persona.lipsync import animate
 from persona.media import VideoWriter, container_for_path, ensure_writable
@@ -74,6 +78,16 @@ class _Background:
         return self._value
 
 
+def _background(text: str | None) -> Background | None:
+    """Parse a background description; a picture is read now, so a bad one fails early."""
+    if text is None:
+        return None
+    background = parse_background(text)
+    if isinstance(background, ImageBackground) and not isinstance(background.source, np.ndarray):
+        background = ImageBackground(load_image(background.source))
+    return background
+
+
 def face_states(mouth: MouthTrack, face: FaceTrack) -> Iterator[FaceState]:
     for k in range(mouth.n_frames):
         yield FaceState(
@@ -112,6 +126,7 @@ def render_video(
 
         spec = replace(spec, container=container_for_path(output))
     ensure_writable(output)
+    background = _background(options.background)
 
     # Speech synthesis runs in the background while the face is found and rigged; both
     # spend their time in native code that releases the GIL. A bad photo still fails at
@@ -121,7 +136,9 @@ def render_video(
     )
     t = time.perf_counter()
     if not isinstance(avatar, PhotoAvatar):
-        avatar = PhotoAvatar.from_path(avatar, spec.width, spec.height, warn=warn)
+        avatar = PhotoAvatar.from_path(
+            avatar, spec.width, spec.height, warn=warn, background=background
+        )
     timings["avatar"] = time.perf_counter() - t
     speech = tts.result()
     stage("avatar").update(1.0)

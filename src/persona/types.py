@@ -207,3 +207,4 @@ class RenderOptions:
     lang: str = "en"
     speed: float = 1.0
     seed: int = 0
+    background: str | None = None  # "#rrggbb", "blur", "blur:SIGMA" or a picture's path

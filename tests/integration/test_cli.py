@@ -219,3 +219,33 @@ def test_json_progress_and_largest_face_warning(
     assert stages == {"avatar", "speech", "lipsync", "motion", "render"}
     assert events[-1]["event"] == "done" and events[-1]["frames"] > 10
     assert out.exists()
+
+
+def test_avatars_check_reports_a_good_and_a_bad_photo(
+    capsys: pytest.CaptureFixture[str], portrait_path: Path, noise_image: Path
+) -> None:
+    assert main(["avatars", "check", str(portrait_path), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["status"] in ("pass", "warn")
+    assert main(["avatars", "check", str(noise_image)]) == 2
+    assert "overall: fail" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_render_over_a_new_background(tmp_path: Path, portrait_path: Path) -> None:
+    from persona.media import read_video_frames
+
+    out = tmp_path / "green.mp4"
+    assert main(["render", "Hi.", "--avatar", str(portrait_path), "-o", str(out),
+                 "--background", "#00ff00", *SMALL]) == 0  # fmt: skip
+    frame = next(iter(read_video_frames(out)))
+    corner = frame[:20, :20].reshape(-1, 3).mean(axis=0)  # BGR
+    assert corner[1] > 200 and corner[0] < 60 and corner[2] < 60
+
+
+def test_missing_background_picture_fails_early(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
+) -> None:
+    _fails(capsys, ["render", "Hi.", "--avatar", str(portrait_path), "-o",
+                    str(tmp_path / "x.mp4"), "--background", str(tmp_path / "no.png"), *SMALL],
+           "image not found")  # fmt: skip

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from persona.avatar import topology as tp
+from persona.avatar.background import Background, person_mask, replace_background
 from persona.avatar.framing import Framed, frame_photo
 from persona.avatar.image import load_image
 from persona.avatar.landmarks import Landmarker, default_landmarker
@@ -63,8 +64,13 @@ class PhotoAvatar:
         *,
         landmarker: Landmarker | None = None,
         warn: Callable[[str], None] | None = None,
+        background: Background | None = None,
     ) -> PhotoAvatar:
-        """Find the face (the largest, if several), frame the photo and fit the rig."""
+        """Find the face (the largest, if several), frame the photo and fit the rig.
+
+        With a ``background``, the person is cut out and put in front of it before the
+        photo is framed, so head motion moves the person over the new background.
+        """
         faces = (landmarker or default_landmarker()).detect(image)
         if not faces:
             raise NoFaceError("no face found in the photo: use a well-lit, front-facing portrait")
@@ -77,14 +83,22 @@ class PhotoAvatar:
                 f"the face is too small to animate ({x1 - x0:.0f} px wide, at least "
                 f"{MIN_FACE_PX} px): use a closer or larger photo"
             )
+        if background is not None:
+            image = replace_background(image, person_mask(image), background)
         framed = frame_photo(image, face.points, width, height)
         return cls(framed, build_rig(framed.points, face.depth * framed.scale))
 
     @classmethod
     def from_path(
-        cls, path: str | Path, width: int, height: int, warn: Callable[[str], None] | None = None
+        cls,
+        path: str | Path,
+        width: int,
+        height: int,
+        warn: Callable[[str], None] | None = None,
+        *,
+        background: Background | None = None,
     ) -> PhotoAvatar:
-        return cls.from_image(load_image(path), width, height, warn=warn)
+        return cls.from_image(load_image(path), width, height, warn=warn, background=background)
 
     # ------------------------------------------------------------------ rendering
 
