@@ -23,8 +23,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from persona.avatar.image import load_image
-from persona.avatar.landmarks import _quiet_native_stderr
-from persona.errors import DependencyError, ImageError
+from persona.avatar.mp import quiet_native_stderr, shrink, solutions
+from persona.errors import ImageError
 
 WORK_SIDE = 1024  # the model sees 256 px; larger photos are shrunk to this first
 MIN_BLOB = 0.02  # person blobs smaller than this share of the largest are dropped
@@ -163,27 +163,18 @@ class SelfieSegmenter:
     def _load(self) -> None:
         if self._model is not None:
             return
-        try:
-            from mediapipe.python.solutions.selfie_segmentation import SelfieSegmentation
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise DependencyError(
-                "MediaPipe is not installed: pip install 'mediapipe==0.10.21'"
-            ) from exc
-        self._model = SelfieSegmentation(model_selection=self.model_selection)
+        self._model = solutions().selfie_segmentation.SelfieSegmentation(
+            model_selection=self.model_selection
+        )
 
     def segment(self, image: np.ndarray) -> np.ndarray:
         """Float32 (H, W) person probability for a BGR image."""
         import cv2
 
         h, w = image.shape[:2]
-        scale = min(1.0, WORK_SIDE / max(h, w))
-        small = (
-            image
-            if scale == 1.0
-            else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        )
+        small, _ = shrink(image, WORK_SIDE)
         rgb = np.ascontiguousarray(small[:, :, ::-1])
-        with self._lock, _quiet_native_stderr():
+        with self._lock, quiet_native_stderr():
             self._load()
             prob = self._model.process(rgb).segmentation_mask
         prob = np.asarray(prob, np.float32)
@@ -211,12 +202,7 @@ def person_mask(image: np.ndarray, *, segmenter: SelfieSegmenter | None = None) 
     import cv2
 
     h, w = image.shape[:2]
-    scale = min(1.0, WORK_SIDE / max(h, w))
-    small = (
-        image
-        if scale == 1.0
-        else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    )
+    small, _ = shrink(image, WORK_SIDE)
     prob = (segmenter or default_segmenter()).segment(small)
     solid = _clean(prob > 0.5)
     # Keep the model's own soft edge where the cleanup agrees with it; take the cleanup

@@ -6,19 +6,15 @@ lazily on first use; MediaPipe's models ship inside its wheel, so nothing is dow
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import sys
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from persona.avatar import topology
-from persona.errors import DependencyError
+from persona.avatar.mp import quiet_native_stderr, shrink, solutions
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +76,8 @@ class MediaPipeLandmarker:
     def _load(self) -> None:
         if self._mesh is not None:
             return
-        try:
-            from mediapipe.python.solutions import face_detection, face_mesh
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise DependencyError(
-                "MediaPipe is not installed: pip install 'mediapipe==0.10.21'"
-            ) from exc
+        mp = solutions()
+        face_mesh, face_detection = mp.face_mesh, mp.face_detection
         self._mesh = face_mesh.FaceMesh(
             static_image_mode=True,
             max_num_faces=self.max_faces,
@@ -97,16 +89,10 @@ class MediaPipeLandmarker:
         )
 
     def detect(self, image: np.ndarray) -> list[FaceLandmarks]:
-        import cv2
 
-        with self._lock, _quiet_native_stderr():
+        with self._lock, quiet_native_stderr():
             self._load()
-            scale = min(1.0, self.work_side / max(image.shape[:2]))
-            small = (
-                image
-                if scale == 1.0
-                else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-            )
+            small, scale = shrink(image, self.work_side)
             rgb = np.ascontiguousarray(small[:, :, ::-1])
             raw = self._mesh_faces(rgb, offset=(0.0, 0.0))
             raw += self._via_detector(rgb, known=raw)
@@ -173,25 +159,6 @@ class MediaPipeLandmarker:
             found = self._mesh_faces(crop, offset=(float(x0), float(y0)))
             faces.extend(found[:1])
         return faces
-
-
-@contextlib.contextmanager
-def _quiet_native_stderr() -> Iterator[None]:
-    """Silence MediaPipe's C++ logging (it writes to file descriptor 2 directly)."""
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(fd)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), fd)
-            yield
-    finally:
-        os.dup2(saved, fd)
-        os.close(saved)
 
 
 def _contains(points: np.ndarray, x: float, y: float) -> bool:
