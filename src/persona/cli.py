@@ -72,9 +72,15 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", required=True, help="output .mp4 or .webm")
     _add_render_options(render)
 
-    voices = sub.add_parser("voices", help="list the voices")
-    voices.add_argument("--lang", default=None)
-    voices.add_argument("--json", action="store_true")
+    voices = sub.add_parser("voices", help="list the voices, or preview one")
+    voice_sub = voices.add_subparsers(dest="voice_command")
+    for listing in (voices, voice_sub.add_parser("list", help="list the voices")):
+        listing.add_argument("--lang", default=None, help="only voices for this language")
+        listing.add_argument("--json", action="store_true")
+    preview = voice_sub.add_parser("preview", help="speak a text with one voice to a WAV file")
+    preview.add_argument("voice")
+    preview.add_argument("text", nargs="?", default="")
+    preview.add_argument("-o", "--output", required=True)
 
     avatars = sub.add_parser("avatars", help="avatar tools")
     avatar_sub = avatars.add_subparsers(dest="avatar_command", required=True)
@@ -158,29 +164,13 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from persona.voice import list_voices
+    from persona.voice.commands import list_command, preview
 
-    voices = [v for v in list_voices() if args.lang is None or v.lang == args.lang]
-    if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "id": v.id,
-                        "name": v.name,
-                        "lang": v.lang,
-                        "gender": v.gender,
-                        "engine": v.engine,
-                        "description": v.description,
-                    }
-                    for v in voices
-                ],
-                indent=2,
-            )
-        )
+    if args.voice_command == "preview":
+        path = preview(args.voice, args.text, Path(args.output))
+        print(f"wrote {path}")
         return 0
-    for v in voices:
-        print(f"{v.id:<16} {v.lang:<6} {v.gender:<8} {v.engine:<8} {v.description}")
+    print(list_command(args.lang, args.json))
     return 0
 
 

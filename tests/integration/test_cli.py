@@ -249,3 +249,18 @@ def test_missing_background_picture_fails_early(
     _fails(capsys, ["render", "Hi.", "--avatar", str(portrait_path), "-o",
                     str(tmp_path / "x.mp4"), "--background", str(tmp_path / "no.png"), *SMALL],
            "image not found")  # fmt: skip
+
+
+def test_voices_list_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["voices"]) == 0
+    assert "young_adult_female_2" in capsys.readouterr().out
+    assert main(["voices", "list", "--lang", "hi", "--json"]) == 0
+    voices = json.loads(capsys.readouterr().out)
+    assert voices and all(v["lang"] == "hi" for v in voices)
+
+
+def test_voice_preview_writes_a_wav(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "hi.wav"
+    assert main(["voices", "preview", "espeak-hi", "नमस्ते", "-o", str(out)]) == 0
+    assert out.stat().st_size > 1000
+    _fails(capsys, ["voices", "preview", "nobody", "-o", str(tmp_path / "x.wav")], "nobody")

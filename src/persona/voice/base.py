@@ -16,6 +16,19 @@ from typing import Protocol, runtime_checkable
 
 from persona.errors import DependencyError
 from persona.types import Speech
+from persona.voice.transform import VoiceTransform
+
+AGE_GROUPS: tuple[str, ...] = (
+    "baby",
+    "toddler",
+    "child",
+    "preteen",
+    "teen",
+    "young_adult",
+    "adult",
+    "mature",
+)
+"""Age groups of the voice catalog, youngest first."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +37,10 @@ class Voice:
 
     ``lang`` is a short BCP-47-style code ("en", "hi", "zh"); ``model`` is what the
     engine needs to find the voice (a Piper model name, an eSpeak NG voice name).
+    ``age_group`` is one of :data:`AGE_GROUPS`. A voice made from another one speaks
+    with the engine and model of its base, at ``rate`` times the base's speaking rate
+    (the engine slows or quickens the speech itself), and then goes through
+    ``transform`` (pitch, formants, breath: :class:`~persona.voice.transform.VoiceTransform`).
     """
 
     id: str
@@ -33,6 +50,9 @@ class Voice:
     gender: str
     description: str
     model: str
+    age_group: str = "adult"
+    transform: VoiceTransform | None = None
+    rate: float = 1.0
 
 
 @runtime_checkable

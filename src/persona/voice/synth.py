@@ -1,6 +1,7 @@
 """Script → Speech: speak every segment, then join them with their pauses.
 
-    segments ─engine.synthesize→ Speech per segment ─join_speech→ one Speech
+    segments ─engine.synthesize (at the voice's rate)→ ─voice.transform→ Speech per segment
+             ─join_speech→ one Speech
 
 Pauses become silent audio and :data:`~persona.types.SILENCE` phones. Each segment's
 timings are shifted by the sample offset where its audio starts, and the joined phones
@@ -58,13 +59,26 @@ def _speak(engine: TTSEngine, segment: Segment, voice: Voice, speed: float, inde
     if not segment.text.strip():
         return Speech(np.zeros(0, np.float32), DEFAULT_SAMPLE_RATE, ())
     try:
-        return engine.synthesize(segment.text, voice=voice, speed=speed)
+        return speak(engine, segment.text, voice, speed)
     except PersonaError:
         raise
     except Exception as exc:  # a backend bug or an engine error it did not wrap
         raise SpeechError(
             f"{engine.name} failed on segment {index + 1} ({segment.display[:40]!r}): {exc}"
         ) from exc
+
+
+def speak(engine: TTSEngine, text: str, voice: Voice, speed: float = 1.0) -> Speech:
+    """One stretch of text in ``voice``: the engine speaks it at ``speed`` times the
+    voice's own rate (:attr:`Voice.rate`), then the voice's transform, if any, applies.
+
+    The rate changes in the engine, never by stretching audio afterwards, so the
+    engine's phone timings stay exact; the transform keeps them too.
+    """
+    speech = engine.synthesize(text, voice=voice, speed=speed * voice.rate)
+    if voice.transform is not None:
+        speech = voice.transform.apply(speech)
+    return speech
 
 
 def _resampled(audio: np.ndarray, source: int, target: int) -> np.ndarray:
