@@ -105,8 +105,8 @@ def _options(args: argparse.Namespace) -> RenderOptions:
     if not 0.5 <= args.speed <= 2.0:
         raise InputError(f"--speed must be between 0.5 and 2.0, not {args.speed}")
     w, h = args.size
-    container = "webm" if str(args.output).lower().endswith(".webm") else "mp4"
-    spec = VideoSpec(width=w, height=h, fps=args.fps, container=container, preset=args.preset)
+    # The container follows the output's suffix (the pipeline sets it).
+    spec = VideoSpec(width=w, height=h, fps=args.fps, preset=args.preset)
     return RenderOptions(
         video=spec,
         voice=args.voice,

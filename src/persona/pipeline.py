@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -51,7 +51,7 @@ class RenderResult:
         return self.mouth.n_frames
 
 
-class _Background:
+class _Worker:
     """Runs one call on a daemon thread; :meth:`result` waits and re-raises its error."""
 
     def __init__(self, fn: Callable[[], Speech]) -> None:
@@ -121,17 +121,14 @@ def render_video(
 
     script = parse_script(text, options.lang)
     voice = get_voice(options.voice, options.lang)
-    if container_for_path(output) != spec.container:
-        from dataclasses import replace
-
-        spec = replace(spec, container=container_for_path(output))
+    spec = replace(spec, container=container_for_path(output))  # the suffix decides
     ensure_writable(output)
     background = _background(options.background)
 
     # Speech synthesis runs in the background while the face is found and rigged; both
     # spend their time in native code that releases the GIL. A bad photo still fails at
     # once: the daemon thread's result is then simply dropped.
-    tts = _Background(
+    tts = _Worker(
         lambda: synthesize_script(script, voice, speed=options.speed, progress=stage("speech"))
     )
     t = time.perf_counter()
@@ -155,7 +152,6 @@ def render_video(
 
     t = time.perf_counter()
     drawing = 0.0
-
     with VideoWriter(
         output,
         spec,

@@ -34,13 +34,14 @@ def _fails(
     assert "Traceback" not in err
 
 
+def _render(script: str, avatar: Path, output: Path, *extra: str) -> list[str]:
+    """argv for a small, quiet `persona render`."""
+    return ["render", script, "--avatar", str(avatar), "-o", str(output), *extra, *SMALL]
+
+
 def test_no_face(capsys: pytest.CaptureFixture[str], tmp_path: Path, noise_image: Path) -> None:
     out = tmp_path / "x.mp4"
-    _fails(
-        capsys,
-        ["render", "Hello.", "--avatar", str(noise_image), "-o", str(out), *SMALL],
-        "no face found",
-    )
+    _fails(capsys, _render("Hello.", noise_image, out), "no face found")
     assert not out.exists()
     assert list(tmp_path.iterdir()) == [noise_image]
 
@@ -48,45 +49,17 @@ def test_no_face(capsys: pytest.CaptureFixture[str], tmp_path: Path, noise_image
 def test_unreadable_image(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     bad = tmp_path / "me.jpg"
     bad.write_bytes(b"not a jpeg at all")
-    _fails(
-        capsys,
-        ["render", "Hello.", "--avatar", str(bad), "-o", str(tmp_path / "x.mp4"), *SMALL],
-        "cannot read image",
-    )
+    _fails(capsys, _render("Hello.", bad, tmp_path / "x.mp4"), "cannot read image")
 
 
 def test_missing_image(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    _fails(
-        capsys,
-        [
-            "render",
-            "Hello.",
-            "--avatar",
-            str(tmp_path / "none.png"),
-            "-o",
-            str(tmp_path / "x.mp4"),
-            *SMALL,
-        ],
-        "image not found",
-    )
+    _fails(capsys, _render("Hello.", tmp_path / "none.png", tmp_path / "x.mp4"), "image not found")
 
 
 def test_empty_script(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
 ) -> None:
-    _fails(
-        capsys,
-        [
-            "render",
-            "   [pause]  ",
-            "--avatar",
-            str(portrait_path),
-            "-o",
-            str(tmp_path / "x.mp4"),
-            *SMALL,
-        ],
-        "empty",
-    )
+    _fails(capsys, _render("   [pause]  ", portrait_path, tmp_path / "x.mp4"), "empty")
 
 
 def test_empty_script_file(
@@ -94,87 +67,33 @@ def test_empty_script_file(
 ) -> None:
     script = tmp_path / "talk.md"
     script.write_text("# \n\n   \n")
-    _fails(
-        capsys,
-        [
-            "render",
-            str(script),
-            "--avatar",
-            str(portrait_path),
-            "-o",
-            str(tmp_path / "x.mp4"),
-            *SMALL,
-        ],
-        "empty",
-    )
+    _fails(capsys, _render(str(script), portrait_path, tmp_path / "x.mp4"), "empty")
 
 
 def test_unknown_voice(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
 ) -> None:
-    _fails(
-        capsys,
-        [
-            "render",
-            "Hello.",
-            "--voice",
-            "nobody",
-            "--avatar",
-            str(portrait_path),
-            "-o",
-            str(tmp_path / "x.mp4"),
-            *SMALL,
-        ],
-        "nobody",
-    )
+    argv = _render("Hello.", portrait_path, tmp_path / "x.mp4", "--voice", "nobody")
+    _fails(capsys, argv, "nobody")
 
 
 def test_unknown_language(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
 ) -> None:
-    _fails(
-        capsys,
-        [
-            "render",
-            "Hello.",
-            "--lang",
-            "xx",
-            "--avatar",
-            str(portrait_path),
-            "-o",
-            str(tmp_path / "x.mp4"),
-            *SMALL,
-        ],
-        "xx",
-    )
+    _fails(capsys, _render("Hello.", portrait_path, tmp_path / "x.mp4", "--lang", "xx"), "xx")
 
 
 def test_output_not_writable(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
 ) -> None:
-    _fails(
-        capsys,
-        [
-            "render",
-            "Hello.",
-            "--avatar",
-            str(portrait_path),
-            "-o",
-            str(tmp_path / "missing" / "dir" / "x.mp4"),
-            *SMALL,
-        ],
-        "cannot write",
-    )
+    out = tmp_path / "missing" / "dir" / "x.mp4"
+    _fails(capsys, _render("Hello.", portrait_path, out), "cannot write")
 
 
 def test_unsupported_output_type(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
 ) -> None:
-    _fails(
-        capsys,
-        ["render", "Hello.", "--avatar", str(portrait_path), "-o", str(tmp_path / "x.avi"), *SMALL],
-        ".avi",
-    )
+    _fails(capsys, _render("Hello.", portrait_path, tmp_path / "x.avi"), ".avi")
 
 
 def test_bad_size_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -236,8 +155,7 @@ def test_render_over_a_new_background(tmp_path: Path, portrait_path: Path) -> No
     from persona.media import read_video_frames
 
     out = tmp_path / "green.mp4"
-    assert main(["render", "Hi.", "--avatar", str(portrait_path), "-o", str(out),
-                 "--background", "#00ff00", *SMALL]) == 0  # fmt: skip
+    assert main(_render("Hi.", portrait_path, out, "--background", "#00ff00")) == 0
     frame = next(iter(read_video_frames(out)))
     corner = frame[:20, :20].reshape(-1, 3).mean(axis=0)  # BGR
     assert corner[1] > 200 and corner[0] < 60 and corner[2] < 60
@@ -246,9 +164,9 @@ def test_render_over_a_new_background(tmp_path: Path, portrait_path: Path) -> No
 def test_missing_background_picture_fails_early(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, portrait_path: Path
 ) -> None:
-    _fails(capsys, ["render", "Hi.", "--avatar", str(portrait_path), "-o",
-                    str(tmp_path / "x.mp4"), "--background", str(tmp_path / "no.png"), *SMALL],
-           "image not found")  # fmt: skip
+    no_picture = str(tmp_path / "no.png")
+    argv = _render("Hi.", portrait_path, tmp_path / "x.mp4", "--background", no_picture)
+    _fails(capsys, argv, "image not found")
 
 
 def test_voices_list_and_json(capsys: pytest.CaptureFixture[str]) -> None:

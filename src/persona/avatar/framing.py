@@ -58,12 +58,11 @@ def frame_photo(
     return _contain(image, points, width, height)
 
 
-def _resize(image: np.ndarray, scale: float, size: tuple[int, int] | None = None) -> np.ndarray:
+def _resize(image: np.ndarray, scale: float) -> np.ndarray:
     import cv2
 
     interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
-    if size is None:
-        size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
     return cv2.resize(image, size, interpolation=interp)
 
 

@@ -14,7 +14,7 @@ from persona.avatar.framing import Framed, frame_photo
 from persona.avatar.image import load_image
 from persona.avatar.landmarks import Landmarker, default_landmarker
 from persona.avatar.mouth import MouthLook, MouthPose, draw_line, paint_interior, smooth_curve
-from persona.avatar.rig import JAW_OPEN, SHAPES, PhotoRig, build_rig
+from persona.avatar.rig import JAW_OPEN, SHAPES, PhotoRig, build_rig, inner_lip_gaps
 from persona.avatar.warp import (
     FALLOFF,
     FINE_STEP,
@@ -160,11 +160,9 @@ class PhotoAvatar:
         upper_edge = b_upper + 0.35 * rig.source_gap + 0.012 * mw
         lower_edge = b_lower + drop - 0.05 * mw
         tongue = float(state.mouth[_TONGUE])
-        ring = dst[list(tp.INNER_LIP_RING)]
-        half = len(tp.LIPS_INNER_UPPER)
-        gap = float(np.max((ring[half:] - ring[1 : half - 1][::-1]) @ v)) if half > 2 else 0.0
+        gap = float(inner_lip_gaps(dst, v).max())
         return MouthPose(
-            contour=ring,
+            contour=dst[list(tp.INNER_LIP_RING)],
             centre=moved[0],
             u=u,
             v=v,

@@ -57,6 +57,17 @@ class PhotoRig:
         return self.basis[SHAPES.index(name)]
 
 
+INNER_PAIRS = np.array(list(zip(tp.LIPS_INNER_UPPER[1:-1], tp.LIPS_INNER_LOWER[1:-1], strict=True)))
+"""Facing (upper, lower) inner-lip landmarks, corner to corner, without the corners."""
+
+
+def inner_lip_gaps(points: np.ndarray, down: np.ndarray) -> np.ndarray:
+    """How far each lower inner-lip point lies below the upper one facing it (along
+    ``down``); negative where the lips cross."""
+    d = points[INNER_PAIRS[:, 1]] - points[INNER_PAIRS[:, 0]]
+    return d[:, 0] * down[0] + d[:, 1] * down[1]
+
+
 def face_frame(points: np.ndarray) -> FaceFrame:
     eye_l = points[list(tp.EYE_L_UPPER + tp.EYE_L_LOWER)].mean(axis=0)
     eye_r = points[list(tp.EYE_R_UPPER + tp.EYE_R_LOWER)].mean(axis=0)
@@ -224,24 +235,14 @@ def _jaw(points: np.ndarray, fr: FaceFrame) -> Handles:
     return h
 
 
-def _pairs(
-    upper: tuple[int, ...], lower: tuple[int, ...], points: np.ndarray, fr: FaceFrame
-) -> list[tuple[int, int, float]]:
-    """Facing points of two contours with their gap along v."""
-    out = []
-    for iu, il in zip(upper[1:-1], lower[1:-1], strict=True):
-        gap = float(fr.local(points[il])[1] - fr.local(points[iu])[1])
-        out.append((iu, il, max(0.0, gap)))
-    return out
-
-
 def _close(points: np.ndarray, fr: FaceFrame) -> Handles:
     """Closes the photo's own lip gap (for photos taken with parted lips)."""
     h = _static_parts()
-    for iu, il, gap in _pairs(tp.LIPS_INNER_UPPER, tp.LIPS_INNER_LOWER, points, fr):
-        h[iu] = (0.0, 0.4 * gap)
-        h[il] = (0.0, -0.6 * gap)
-    centre_gap = max(g for _, _, g in _pairs(tp.LIPS_INNER_UPPER, tp.LIPS_INNER_LOWER, points, fr))
+    gaps = np.maximum(inner_lip_gaps(points, fr.v), 0.0)
+    for (iu, il), gap in zip(INNER_PAIRS, gaps, strict=True):
+        h[int(iu)] = (0.0, 0.4 * float(gap))
+        h[int(il)] = (0.0, -0.6 * float(gap))
+    centre_gap = float(gaps.max())
     for i in tp.LIPS_OUTER_LOWER[1:-1]:
         _, t = _lip_t(points, fr, i)
         h[i] = (0.0, -0.55 * centre_gap * (1 - 0.5 * t * t))

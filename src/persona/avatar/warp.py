@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from persona.avatar import topology as tp
-from persona.avatar.rig import JAW_OPEN, SHAPES, PhotoRig
+from persona.avatar.rig import INNER_PAIRS, JAW_OPEN, SHAPES, PhotoRig, inner_lip_gaps
 from persona.types import MOUTH_CHANNELS, FaceState
 
 MESH_STEP = 4  # the mesh map is evaluated every MESH_STEP pixels and interpolated...
@@ -21,9 +21,6 @@ FINE_STEP = 1  # ...and every FINE_STEP pixels around the lips and closing eyeli
 HEAD_STEP = 8  # likewise for the smooth head-motion field
 FALLOFF = 1.45  # head motion fades to zero at this many head radii
 
-_INNER_PAIRS = np.array(
-    list(zip(tp.LIPS_INNER_UPPER[1:-1], tp.LIPS_INNER_LOWER[1:-1], strict=True))
-)
 _MOUTH = {name: i for i, name in enumerate(MOUTH_CHANNELS)}
 
 
@@ -52,14 +49,12 @@ def deformed_vertices(rig: PhotoRig, weights: np.ndarray) -> np.ndarray:
     v = rig.vertices.copy()
     for k in np.flatnonzero(weights):
         v += weights[k] * rig.basis[k]
-    fr = rig.frame
-    up, lo = v[_INNER_PAIRS[:, 0]], v[_INNER_PAIRS[:, 1]]
-    gap = _dot(lo - up, fr.v)
-    crossed = gap < 0
+    crossed = inner_lip_gaps(v, rig.frame.v) < 0
     if crossed.any():
-        mid = (up[crossed] + lo[crossed]) / 2
-        v[_INNER_PAIRS[crossed, 0]] = mid
-        v[_INNER_PAIRS[crossed, 1]] = mid
+        up, lo = INNER_PAIRS[crossed, 0], INNER_PAIRS[crossed, 1]
+        mid = (v[up] + v[lo]) / 2
+        v[up] = mid
+        v[lo] = mid
     return v.astype(np.float32)
 
 

@@ -66,7 +66,7 @@ def _ratio(from_rate: int, to_rate: int) -> tuple[int, int]:
 def resample(audio: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     """Resample mono ``float32`` audio with a polyphase filter (no-op if rates match)."""
     up, down = _ratio(from_rate, to_rate)
-    if up == down:
+    if up == down or not len(audio):
         return np.asarray(audio, np.float32)
     return _resample_poly(audio, up, down).astype(np.float32)
 

@@ -13,11 +13,11 @@ measured against the speech level of the whole script.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from math import gcd
 
 import numpy as np
 
 from persona.errors import InputError, PersonaError, SpeechError
+from persona.media.audio import resample
 from persona.progress import NullProgress, Progress
 from persona.types import SILENCE, Phone, Script, Segment, Speech, Word
 from persona.voice.base import TTSEngine, Voice, get_engine
@@ -81,15 +81,6 @@ def speak(engine: TTSEngine, text: str, voice: Voice, speed: float = 1.0) -> Spe
     return speech
 
 
-def _resampled(audio: np.ndarray, source: int, target: int) -> np.ndarray:
-    if source == target or not len(audio):
-        return audio
-    from scipy.signal import resample_poly
-
-    divisor = gcd(source, target)
-    return resample_poly(audio, target // divisor, source // divisor).astype(np.float32)
-
-
 def join_speech(parts: Sequence[Speech], pauses_ms: Sequence[int]) -> Speech:
     """Concatenate ``parts``, each followed by its pause, into one tiled Speech.
 
@@ -102,7 +93,7 @@ def join_speech(parts: Sequence[Speech], pauses_ms: Sequence[int]) -> Speech:
     words: list[Word] = []
     offset = 0
     for part, pause_ms in zip(parts, pauses_ms, strict=True):
-        audio = _resampled(np.asarray(part.audio, np.float32), part.sample_rate, rate)
+        audio = resample(part.audio, part.sample_rate, rate)
         start_ms, end_ms = to_ms(offset, rate), to_ms(offset + len(audio), rate)
         phones.extend(_shifted_phones(part.phones, start_ms, end_ms))
         words.extend(_shifted_words(part.words, start_ms, end_ms))
