@@ -129,7 +129,8 @@ def split_sentences(text: str) -> list[str]:
     return [" ".join(s.split()) for s in sentences if s.strip()]
 
 
-def _spoken(display: str, lang: str) -> str:
+def spoken_form(display: str, lang: str) -> str:
+    """What a TTS engine is given for ``display``: normalized, no period inside."""
     text = normalize(display, lang)
     if lang.lower().startswith("en"):
         # Piper ends a sentence at every period; none may be left inside one.
@@ -154,7 +155,7 @@ class _Builder:
         self.explicit = (self.explicit or 0) + ms
 
     def speak(self, display: str, paragraph: int, natural_gap: int) -> None:
-        spoken = _spoken(display, self.lang)
+        spoken = spoken_form(display, self.lang)
         if not _speakable(spoken):
             return
         gap = natural_gap if self.explicit is None else self.explicit
@@ -180,9 +181,14 @@ class _Builder:
 def parse_script(text: str, lang: str = "en") -> Script:
     """Parse script text into segments with pauses (see the module docstring).
 
-    Raises :class:`~persona.errors.ScriptError` for a bad pause mark or a script with
-    nothing to speak.
+    A script that starts with ``<speak`` is SSML (:func:`persona.script.ssml.parse_ssml`).
+    Raises :class:`~persona.errors.ScriptError` for a bad pause mark, bad SSML or a
+    script with nothing to speak.
     """
+    from persona.script.ssml import is_ssml, parse_ssml
+
+    if is_ssml(text):
+        return parse_ssml(text, lang)
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     builder = _Builder(lang=lang, segments=[], gaps=[])
     paragraph = 0

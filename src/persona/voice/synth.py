@@ -1,7 +1,11 @@
 """Script → Speech: speak every segment, then join them with their pauses.
 
-    segments ─engine.synthesize (at the voice's rate)→ ─voice.transform→ Speech per segment
-             ─join_speech→ one Speech
+    segments ─engine.synthesize (at the voice's and the prosody's rate)→ ─voice.transform→
+             ─apply_prosody→ Speech per segment ─join_speech→ one Speech
+
+Each segment speaks with its own voice (``Segment.voice``, else the script's voice, else
+the default voice of the segment's language when that differs from the script voice's)
+and its own prosody, combined with the script-wide one (:func:`persona.voice.prosody.combine`).
 
 Pauses become silent audio and :data:`~persona.types.SILENCE` phones. Each segment's
 timings are shifted by the sample offset where its audio starts, and the joined phones
@@ -19,8 +23,10 @@ import numpy as np
 from persona.errors import InputError, PersonaError, SpeechError
 from persona.media.audio import resample
 from persona.progress import NullProgress, Progress
-from persona.types import SILENCE, Phone, Script, Segment, Speech, Word
+from persona.types import SILENCE, Phone, Prosody, Script, Segment, Speech, Word
 from persona.voice.base import TTSEngine, Voice, get_engine
+from persona.voice.catalog import canonical_language, default_voice, get_voice
+from persona.voice.prosody import apply_prosody, check_prosody, combine, engine_rate
 from persona.voice.refine import snap_silences
 from persona.voice.timeline import ordered_words, to_ms
 
@@ -35,31 +41,45 @@ def synthesize_script(
     voice: Voice,
     *,
     speed: float = 1.0,
+    prosody: Prosody | None = None,
     progress: Progress | None = None,
 ) -> Speech:
     """Speak ``script`` with ``voice``; ``speed`` 1.5 talks 1.5 times as fast.
 
-    Pauses keep their written length at any speed. Progress is reported once per
-    segment. Engine failures surface as :class:`~persona.errors.SpeechError`.
+    ``prosody`` applies to the whole script (pitch, volume, default emotion); each
+    segment's own prosody compounds with it. Pauses keep their written length at any
+    speed. Progress is reported once per segment. Engine failures surface as
+    :class:`~persona.errors.SpeechError`.
     """
     if not MIN_SPEED <= speed <= MAX_SPEED:
         raise InputError(f"speed must be between {MIN_SPEED} and {MAX_SPEED}, got {speed}")
+    base = check_prosody(prosody if prosody is not None else Prosody())
     sink = progress if progress is not None else NullProgress()
-    engine = get_engine(voice.engine)
     parts: list[Speech] = []
     total = len(script.segments)
     for index, segment in enumerate(script.segments):
-        parts.append(_speak(engine, segment, voice, speed, index))
+        said = combine(base, segment.prosody)
+        parts.append(_speak(segment, segment_voice(segment, voice), speed, said, index))
         sink.update((index + 1) / total)
     joined = join_speech(parts, [s.pause_after_ms for s in script.segments])
     return snap_silences(joined)
 
 
-def _speak(engine: TTSEngine, segment: Segment, voice: Voice, speed: float, index: int) -> Speech:
+def segment_voice(segment: Segment, voice: Voice) -> Voice:
+    """The voice that speaks ``segment`` when the script's voice is ``voice``."""
+    if segment.voice is not None:
+        return get_voice(segment.voice, segment.lang)
+    if segment.lang == voice.lang or canonical_language(segment.lang) == voice.lang:
+        return voice
+    return default_voice(segment.lang)
+
+
+def _speak(segment: Segment, voice: Voice, speed: float, prosody: Prosody, index: int) -> Speech:
     if not segment.text.strip():
         return Speech(np.zeros(0, np.float32), DEFAULT_SAMPLE_RATE, ())
+    engine = get_engine(voice.engine)
     try:
-        return speak(engine, segment.text, voice, speed)
+        return speak(engine, segment.text, voice, speed, prosody)
     except PersonaError:
         raise
     except Exception as exc:  # a backend bug or an engine error it did not wrap
@@ -68,17 +88,28 @@ def _speak(engine: TTSEngine, segment: Segment, voice: Voice, speed: float, inde
         ) from exc
 
 
-def speak(engine: TTSEngine, text: str, voice: Voice, speed: float = 1.0) -> Speech:
+def speak(
+    engine: TTSEngine,
+    text: str,
+    voice: Voice,
+    speed: float = 1.0,
+    prosody: Prosody | None = None,
+) -> Speech:
     """One stretch of text in ``voice``: the engine speaks it at ``speed`` times the
-    voice's own rate (:attr:`Voice.rate`), then the voice's transform, if any, applies.
+    prosody's rate (clamped to 0.5..2.0), times its emotion's and the voice's own rate
+    (:attr:`Voice.rate`); then the voice's transform, if any, and the prosody's pitch,
+    contours and loudness apply.
 
     The rate changes in the engine, never by stretching audio afterwards, so the
-    engine's phone timings stay exact; the transform keeps them too.
+    engine's phone timings stay exact; the transform and the prosody keep them too.
     """
-    speech = engine.synthesize(text, voice=voice, speed=speed * voice.rate)
+    said = prosody if prosody is not None else Prosody()
+    user_rate = min(max(speed * said.rate, MIN_SPEED), MAX_SPEED)
+    rate = user_rate * engine_rate(Prosody(emotion=said.emotion, intensity=said.intensity))
+    speech = engine.synthesize(text, voice=voice, speed=rate * voice.rate)
     if voice.transform is not None:
         speech = voice.transform.apply(speech)
-    return speech
+    return apply_prosody(speech, said)
 
 
 def join_speech(parts: Sequence[Speech], pauses_ms: Sequence[int]) -> Speech:
