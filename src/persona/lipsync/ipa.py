@@ -9,11 +9,18 @@ matter, so :func:`base_symbol` strips them and the lookup goes by base letters.
 A symbol that is one known letter maps to one viseme. A known affricate (``tʃ``, ``ts``)
 maps to one viseme too. Any other run of letters (a diphthong ``aɪ``, a cluster ``mb``,
 ``kp``) maps to one viseme per letter, in order, so the animation can move through them.
-A letter nobody knows maps to :data:`~persona.lipsync.visemes.NEUTRAL`; nothing raises.
+A letter nobody knows maps to :data:`~persona.lipsync.visemes.NEUTRAL`; nothing raises,
+but the symbol is logged once, and :func:`unmapped` names such letters so tests can check
+every language's phone set (``tests/unit/lipsync/test_lipsync_languages.py``).
+
+A modifier letter that arrives on its own (eSpeak NG sometimes times a palatal off-glide
+``ʲ`` as a phone of its own) stands for the sound it marks: ``ʲ`` is a ``j``, ``ʷ`` a ``w``,
+``ʰ`` an ``h``.
 """
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 from functools import lru_cache
 
@@ -24,14 +31,14 @@ LETTER_GROUPS: dict[str, str] = {
     "MBP": "pbmɓʙʘβɸ",
     "FV": "fvɱʋⱱ",
     "TH": "θð",
-    "DN": "tdnszɾɗʈɖɳɽrʦʣcɟɲçʝʄǀǃǂǁʡ",
-    "SH": "ʃʒɕʑʂʐʧʤ",
-    "KG": "kgɡŋqɢɴxɣχʁʀɠʛɰħʕʜʢɧ",
-    "HH": "hɦʔ",
+    "DN": "tdnszɾɗʈɖɳɽrʦʣcɟɲçʝʄǀǃǂǁ",
+    "SH": "ʃʒɕʑʂʐʧʤʨʥ",
+    "KG": "kgɡŋqɢɴxɣχʁʀɠʛɰɧ",
+    "HH": "hɦʔħʕʜʢʡ",
     "L": "lɫɭʎʟɬɮɺ",
     "R": "ɹɻ",
     "EE": "ij",
-    "IH": "ɪɨᵻɯ",
+    "IH": "ɪɨᵻɯɿʅ",
     "EH": "eɛæ",
     "AA": "aɑɐʌ",
     "SCHWA": "əɘɤ",
@@ -57,7 +64,22 @@ AFFRICATES: dict[str, str] = {
 }
 """Letter pairs spoken as one gesture, mapped to a single viseme."""
 
+MODIFIERS: dict[str, str] = {
+    "ʲ": "EE",
+    "ʷ": "OO",
+    "ᶣ": "OO",
+    "ʰ": "HH",
+    "ʱ": "HH",
+    "ˠ": "KG",
+    "ˤ": "HH",
+    "ⁿ": "DN",
+    "ˡ": "L",
+}
+"""Viseme of a modifier letter heard on its own: the sound it marks on a letter."""
+
 _KEEP_CATEGORIES = frozenset({"Ll", "Lu", "Lo", "Lt"})
+_DIACRITIC_CATEGORIES = frozenset({"Mn", "Me", "Lm", "Sk", "Nd"})
+_log = logging.getLogger(__name__)
 _PAUSE_MARKS = frozenset({SILENCE, "|", "‖", " ", "\t"})
 
 
@@ -87,6 +109,10 @@ def phone_visemes(symbol: str) -> tuple[str, ...]:
     """
     base = base_symbol(symbol)
     if not base:
+        marks = unicodedata.normalize("NFD", symbol.strip())
+        if marks[:1] in MODIFIERS:
+            return (MODIFIERS[marks[0]],)
+        _log.warning("no viseme for phone %r: using %s", symbol, NEUTRAL)
         return (NEUTRAL,)
     if base in AFFRICATES:
         return (AFFRICATES[base],)
@@ -100,9 +126,37 @@ def phone_visemes(symbol: str) -> tuple[str, ...]:
             name, i = LETTERS.get(base[i], NEUTRAL), i + 1
         if not names or names[-1] != name:
             names.append(name)
+    if NEUTRAL in names:
+        _log.warning("no viseme for a letter of phone %r: using %s", symbol, NEUTRAL)
     return tuple(names)
 
 
 def viseme_for(symbol: str) -> str:
     """The main viseme of one phone symbol (its first one)."""
     return phone_visemes(symbol)[0]
+
+
+def unmapped(symbol: str) -> tuple[str, ...]:
+    """The characters of ``symbol`` that the mapping does not understand, in order.
+
+    A letter is understood when it has a viseme; a diacritic, modifier letter, tone
+    letter or tone digit when it rides on a letter (a lone modifier must be one of
+    :data:`MODIFIERS`). Anything else (punctuation such as ``.`` or ``-`` that an engine
+    leaked into a phone name, a letter missing from :data:`LETTER_GROUPS`) is returned.
+    Silence gives ``()``.
+    """
+    if is_silence(symbol):
+        return ()
+    chars = unicodedata.normalize("NFD", symbol)
+    if not base_symbol(symbol):
+        return () if chars[:1] in MODIFIERS else tuple(chars)
+    missing: list[str] = []
+    for ch in chars:
+        category = unicodedata.category(ch)
+        if category in _KEEP_CATEGORIES:
+            known = ch.lower() in LETTERS
+        else:
+            known = category in _DIACRITIC_CATEGORIES or ch in "ːˑ˞"
+        if not known:
+            missing.append(ch)
+    return tuple(missing)

@@ -1,6 +1,9 @@
 """Script input: load a script, parse it into segments, write numbers out as words.
 
 load_script("talk.md") → text ─parse_script→ Script(segments=(Segment, ...))
+
+A script that starts with ``<speak`` is SSML (:mod:`persona.script.ssml`, imported when
+needed: it reaches into the voice catalog).
 """
 
 from persona.script.load import load_script, strip_markdown

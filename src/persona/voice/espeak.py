@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from persona.errors import DependencyError, SpeechError, UnknownLanguageError
+from persona.script.langdetect import has_han
 from persona.types import SILENCE, Speech
 from persona.voice.base import Voice
 from persona.voice.timeline import Span, ipa_letters, phones_from_spans, words_from_pairs
@@ -64,13 +65,24 @@ LANGUAGES: dict[str, tuple[str, str]] = {
     "ms": ("ms", "Malay"),
     "vi": ("vi", "Vietnamese"),
     "th": ("th", "Thai"),
-    "zh": ("cmn", "Chinese (Mandarin)"),
+    "zh": ("cmn-latn-pinyin", "Chinese (Mandarin)"),
     "ja": ("ja", "Japanese"),
     "ko": ("ko", "Korean"),
 }
-"""Languages offered through eSpeak NG, by short code."""
+"""Languages offered through eSpeak NG, by short code.
+
+Mandarin uses ``cmn-latn-pinyin``: eSpeak NG 1.51's plain ``cmn`` voice reads Latin text
+as English, and its dictionary turns hanzi into pinyin with tone digits before reading,
+so it says "ni three hao three" for 你好. The pinyin variant speaks the same pinyin as
+Mandarin syllables with tones (``docs/languages.md``)."""
 
 _LANGUAGE_SWITCH = re.compile(r"\([a-z]{2,3}(?:-[a-z0-9]+)*\)")
+_RETROFLEX = {"s": "ʂ", "z": "ʐ", "t": "ʈ", "d": "ɖ", "n": "ɳ", "l": "ɭ", "r": "ɽ", "i": "ɨ"}
+_DOTTED = re.compile(r"(\w)\.")
+# "h" inside one phoneme, right after a stop or an affricate, is its aspiration.
+_ASPIRATION = re.compile(r"(?:(?<=[pbtdʈɖkgɡcɟq])|(?<=[tdʈɖ][sʃɕʂzʒʑʐ]))h")
+_STANDALONE = {"ʲ": "j", "ʷ": "w"}
+_NOT_PHONETIC = str.maketrans("", "", '-"')
 _LIBRARY_NAMES = ("libespeak-ng.so.1", "libespeak-ng.so")
 _INSTALL_HINT = "eSpeak NG is not installed: apt-get install libespeak-ng1 espeak-ng"
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -213,12 +225,28 @@ def _rate(speed: float) -> int:
     return int(min(high, max(low, round(_DEFAULT_RATE * speed))))
 
 
+def clean_phone_name(name: str) -> str:
+    """An eSpeak NG phoneme name as IPA.
+
+    Most names already are IPA, but some voices leak their phoneme mnemonics into the
+    IPA names of phoneme events: a dot marks retroflexion (Mandarin ``s.`` ``ts.`` and
+    the apical vowel ``i.``, Hindi ``r.``), ``h`` after a stop is aspiration (Mandarin
+    and Korean ``th`` ``tɕh`` ``kh``), and ``-`` or ``"`` mark syllable boundaries and
+    vowel variants (French ``a-``, Korean ``t-``, Russian ``u"``). A lone ``ʲ`` or ``ʷ``
+    (Japanese ``kʲo``, Russian ``nʲ``) is the glide it marks. ``"(en)"`` ... ``"(cmn)"``
+    switch the language inside the text and are dropped: they are not sounds.
+    """
+    name = _LANGUAGE_SWITCH.sub("", name)
+    name = _DOTTED.sub(lambda m: _RETROFLEX.get(m.group(1), m.group(1)), name)
+    name = _ASPIRATION.sub("ʰ", name).translate(_NOT_PHONETIC).replace(".", "")
+    return _STANDALONE.get(name, name)
+
+
 def _phone_spans(recording: _Recording, n_samples: int) -> list[Span]:
     """One span per IPA letter; a phoneme event lasts until the next one."""
     events = []
     for start, name in sorted(recording.phonemes, key=lambda e: e[0]):
-        # "(en)" ... "(cmn)" mark a switch of language inside the text, not a sound.
-        bare = _LANGUAGE_SWITCH.sub("", name)
+        bare = clean_phone_name(name)
         if bare or not name:
             events.append((start, bare))
     spans: list[Span] = []
@@ -290,6 +318,20 @@ def _share(words: list[str], start: int, end: int) -> list[tuple[str, int, int]]
         done += len(word)
         shared.append((word, a, start + (end - start) * done // total))
     return shared
+
+
+def reading_warnings(text: str, lang: str) -> list[str]:
+    """What eSpeak NG will read badly in ``text`` spoken as ``lang``, one message each.
+
+    Its Japanese dictionary has kana and no kanji: every kanji is spoken as the English
+    words "Chinese letter" (``docs/languages.md``).
+    """
+    if lang == "ja" and has_han(text):
+        return [
+            "eSpeak NG reads Japanese kanji as 'Chinese letter': write the script in "
+            "kana (hiragana or katakana) for Japanese speech"
+        ]
+    return []
 
 
 class EspeakEngine:
