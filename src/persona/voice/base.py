@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Protocol, runtime_checkable
 
-from persona.errors import DependencyError
+from persona.errors import DependencyError, InputError
 from persona.types import Speech
 from persona.voice.transform import VoiceTransform
 
@@ -53,6 +53,32 @@ class Voice:
     age_group: str = "adult"
     transform: VoiceTransform | None = None
     rate: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, JSON-ready (the transform as its parameters, or None)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["transform"] = None if self.transform is None else self.transform.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Voice:
+        """The voice :meth:`to_dict` wrote; raises :class:`~persona.errors.InputError`
+        when a field is missing or of the wrong type."""
+        text_fields = ("id", "name", "engine", "lang", "gender", "description", "model")
+        missing = [name for name in text_fields if not isinstance(data.get(name), str)]
+        if missing:
+            raise InputError(f"not a voice: {', '.join(missing)} missing or not text")
+        transform = data.get("transform")
+        try:
+            rate = float(data.get("rate", 1.0))
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"not a voice: rate is not a number ({exc})") from exc
+        return cls(
+            **{name: data[name] for name in text_fields},
+            age_group=str(data.get("age_group", "adult")),
+            transform=None if transform is None else VoiceTransform.from_dict(transform),
+            rate=rate,
+        )
 
 
 @runtime_checkable

@@ -8,7 +8,9 @@
   formants (vocal-tract length), breath. They are transformed adult voices, not
   recordings of children or women; ``docs/voices.md`` has the table and the sources;
 * ``espeak-<lang>``: one eSpeak NG voice per language in
-  :data:`persona.voice.espeak.LANGUAGES` (the default for every language but English).
+  :data:`persona.voice.espeak.LANGUAGES` (the default for every language but English);
+* voices matched to a person's sample and saved (:mod:`persona.voice.store`), found by
+  :func:`get_voice` but not part of :func:`list_voices`.
 
 A voice speaks one language. Asking for a voice together with a different language is
 an error (the script would be normalized for one language and read in another); leave
@@ -23,6 +25,7 @@ from functools import cache
 from persona.errors import UnknownLanguageError, UnknownVoiceError
 from persona.voice.base import Voice
 from persona.voice.espeak import LANGUAGES
+from persona.voice.store import usable_voice
 from persona.voice.transform import VoiceTransform
 
 _ALIASES = {
@@ -253,13 +256,16 @@ def get_voice(voice_id: str | None, lang: str | None = "en") -> Voice:
     ``voice_id`` None takes the default voice of ``lang`` (English when ``lang`` is
     None too). A named voice must speak
     ``lang`` (compared by language code, so "en-US" matches "en"); pass ``lang=None`` to
-    accept the voice's own language. Raises :class:`~persona.errors.UnknownVoiceError`
-    for an unknown id or a language mismatch, and
-    :class:`~persona.errors.UnknownLanguageError` for an unsupported language.
+    accept the voice's own language. Voices matched to a sample
+    (:mod:`persona.voice.store`) are found too, while their consent holds. Raises
+    :class:`~persona.errors.UnknownVoiceError` for an unknown id or a language mismatch,
+    :class:`~persona.errors.UnknownLanguageError` for an unsupported language and
+    :class:`~persona.errors.ConsentError` for a matched voice whose consent was revoked.
     """
     if voice_id is None:
         return default_voice("en" if lang is None else lang)
-    voice = _by_id().get(voice_id.strip().lower())
+    wanted = voice_id.strip().lower()
+    voice = _by_id().get(wanted) or usable_voice(wanted)
     if voice is None:
         raise UnknownVoiceError(
             f"unknown voice {voice_id!r}: run `persona voices` to list them "

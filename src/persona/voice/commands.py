@@ -23,7 +23,7 @@ _PREVIEW_TEXTS = {"en": PREVIEW_TEXT, "he": "שלום עולם, מה שלומך?
 _NUMBERS = "1, 2, 3, 4, 5."
 """Other languages count to five: eSpeak NG reads digits in the voice's language."""
 
-_COLUMNS = (("id", 22), ("name", 10), ("lang", 5), ("gender", 7), ("age", 12), ("engine", 7))
+_COLUMNS = (("id", 22), ("name", 10), ("lang", 5), ("gender", 8), ("age", 12), ("engine", 7))
 
 
 def voice_record(voice: Voice) -> dict[str, Any]:
@@ -55,24 +55,38 @@ def voice_record(voice: Voice) -> dict[str, Any]:
 
 
 def list_command(lang: str | None, as_json: bool) -> str:
-    """The voices (of ``lang`` only, when given) as an aligned table or as JSON.
+    """The voices (of ``lang`` only, when given) as an aligned table or as JSON; the
+    saved voices matched to a sample come last, marked (and marked when their consent
+    was revoked).
 
     ``lang`` is matched like everywhere else ("en-US" → "en"); an unsupported one raises
     :class:`~persona.errors.UnknownLanguageError`.
     """
+    from persona.voice.match_commands import saved_rows
+
     code = None if lang is None else canonical_language(lang)
     voices = [v for v in list_voices() if code is None or v.lang == code]
+    matched = [(s, ok) for s, ok in saved_rows() if code is None or s.voice.lang == code]
     if as_json:
-        return json.dumps([voice_record(v) for v in voices], indent=2, ensure_ascii=False)
+        records = [{**voice_record(v), "matched": False} for v in voices]
+        records += [
+            {**voice_record(s.voice), "matched": True, "consent_id": s.consent_id, "usable": ok}
+            for s, ok in matched
+        ]
+        return json.dumps(records, indent=2, ensure_ascii=False)
     header = "".join(f"{title.upper():<{width}}" for title, width in _COLUMNS) + "DESCRIPTION"
-    rows = [header]
-    for v in voices:
-        cells = (v.id, v.name, v.lang, v.gender, v.age_group, v.engine)
-        line = "".join(
-            f"{cell:<{width - 1}} " for cell, (_, width) in zip(cells, _COLUMNS, strict=True)
-        )
-        rows.append(line + v.description)
+    rows = [header, *(_row(v, v.description) for v in voices)]
+    for saved, usable in matched:
+        mark = "[matched] " if usable else "[matched, consent revoked] "
+        rows.append(_row(saved.voice, mark + saved.voice.description))
     return "\n".join(rows)
+
+
+def _row(v: Voice, description: str) -> str:
+    cells = (v.id, v.name, v.lang, v.gender, v.age_group, v.engine)
+    widths = (width for _, width in _COLUMNS)
+    line = "".join(f"{cell:<{width - 1}} " for cell, width in zip(cells, widths, strict=True))
+    return line + description
 
 
 def preview_text(voice: Voice) -> str:

@@ -28,6 +28,7 @@ quietest moment, so memory stays small.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,7 @@ TOLERANCE_DB = 6.0
 SHORT_WINDOW_MS = 10.0
 MAX_PIECE_S = 20.0
 _INSTALL_HINT = "the WORLD vocoder is missing: pip install pyworld"
+_PARAMETERS = ("pitch_ratio", "formant_ratio", "breathiness", "pitch_range")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,22 @@ class VoiceTransform:
         for name, value, low, high in checks:
             if not low <= value <= high:
                 raise InputError(f"voice transform {name} must be in {low}..{high}, not {value}")
+
+    def to_dict(self) -> dict[str, float]:
+        """The four parameters by name, JSON-ready."""
+        return {name: float(getattr(self, name)) for name in _PARAMETERS}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> VoiceTransform:
+        """The transform :meth:`to_dict` wrote; missing parameters take their default.
+
+        Raises :class:`~persona.errors.InputError` for a value that is not a number or
+        out of range."""
+        try:
+            values = {name: float(data[name]) for name in _PARAMETERS if name in data}
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"voice transform parameters must be numbers: {exc}") from exc
+        return cls(**values)
 
     @property
     def is_identity(self) -> bool:
