@@ -14,6 +14,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 ASSETS = Path(__file__).resolve().parents[1] / "src" / "persona" / "assets"
 
 
+@pytest.fixture(autouse=True)
+def _private_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saved voices, avatars and consent records of a developer never leak into tests."""
+    monkeypatch.setenv("PERSONA_DATA_DIR", str(tmp_path_factory.mktemp("persona-data")))
+
+
 @pytest.fixture(scope="session")
 def portrait_path() -> Path:
     """NASA portrait of Eileen Collins (public domain), bundled with the package."""

@@ -28,7 +28,12 @@ def asset(name: str) -> Path:
     return Path(str(resources.files("persona") / "assets" / name))
 
 
+SIZE_ALIASES = {"16:9": (1280, 720), "9:16": (720, 1280), "1:1": (1080, 1080)}
+
+
 def parse_size(text: str) -> tuple[int, int]:
+    if text.strip() in SIZE_ALIASES:
+        return SIZE_ALIASES[text.strip()]
     try:
         w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
     except ValueError:
@@ -41,11 +46,33 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def _add_render_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--size", type=parse_size, default=(1280, 720), help="WxH (default 1280x720)")
+    p.add_argument(
+        "--size",
+        type=parse_size,
+        default=(1280, 720),
+        help="WxH, or 16:9 (1280x720), 9:16 (720x1280), 1:1 (1080x1080); default 1280x720",
+    )
+    p.add_argument(
+        "--shot",
+        default="head-and-shoulders",
+        choices=("close-up", "head-and-shoulders", "medium"),
+        help="how a photo is framed (default head-and-shoulders)",
+    )
     p.add_argument("--fps", type=int, default=25, choices=(24, 25, 30, 50, 60))
     p.add_argument("--voice", default=None, help="voice id (see `persona voices`)")
-    p.add_argument("--lang", default="en", help="language code, e.g. en, hi, es (default en)")
+    p.add_argument(
+        "--lang",
+        default="auto",
+        help="language code, e.g. en, hi, es; auto (default): the voice's, else detected",
+    )
     p.add_argument("--speed", type=float, default=1.0, help="speaking rate 0.5..2.0")
+    p.add_argument("--pitch", type=float, default=0.0, help="pitch shift in semitones -12..12")
+    p.add_argument("--volume", type=float, default=0.0, help="volume gain in dB -40..12")
+    p.add_argument(
+        "--emotion",
+        default="neutral",
+        help="neutral, happy, sad, angry, calm or excited (SSML <emotion> overrides it)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed for blinks and head motion")
     p.add_argument("--preset", default="veryfast", help="x264 preset (default veryfast)")
     p.add_argument(
@@ -55,6 +82,41 @@ def _add_render_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--json", action="store_true", help="JSON progress events on stderr")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _add_store_parsers(avatar_sub: argparse._SubParsersAction) -> None:
+    create = avatar_sub.add_parser(
+        "create", help="save a new avatar (photo, template, spec, video)"
+    )
+    source = create.add_mutually_exclusive_group(required=True)
+    source.add_argument("--photo", help="a portrait photo")
+    source.add_argument("--template", help="an illustrated template (see `avatars templates`)")
+    source.add_argument("--spec", help="an illustrated avatar spec .json")
+    source.add_argument("--video", help="a 15-120 s clip of the person talking")
+    create.add_argument("--name", default=None, help="display name (default: from the source)")
+    create.add_argument("--background", default=None, help="photo: #rrggbb, blur or a picture")
+    create.add_argument("--consent", default=None, help="consent record id of the person shown")
+    create.add_argument("--transcript", default=None, help="video: what is said, as a .txt file")
+    create.add_argument("--json", action="store_true")
+    for name, text in (("list", "list saved avatars"), ("show", "one avatar and its versions")):
+        cmd = avatar_sub.add_parser(name, help=text)
+        if name == "show":
+            cmd.add_argument("id")
+        cmd.add_argument("--json", action="store_true")
+    edit = avatar_sub.add_parser("edit", help="change an illustrated avatar (a new version)")
+    edit.add_argument("id")
+    edit.add_argument(
+        "--set",
+        dest="settings",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="e.g. --set hair.style=bun --set clothing.colour=#204060 (repeatable)",
+    )
+    edit.add_argument("--name", default=None, help="rename the avatar")
+    edit.add_argument("--json", action="store_true")
+    delete = avatar_sub.add_parser("delete", help="delete a saved avatar and its files")
+    delete.add_argument("id")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,8 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = sub.add_parser("render", help="render a script (text or .txt/.md file) to video")
     render.add_argument("script", help="the script text, or a .txt / .md file")
-    render.add_argument("--avatar", required=True, help="portrait photo (jpg, png, webp, ...)")
+    render.add_argument(
+        "--avatar",
+        required=True,
+        help="saved avatar id (av_…, av_…@VERSION), portrait photo, template:NAME or spec .json",
+    )
     render.add_argument("-o", "--output", required=True, help="output .mp4 or .webm")
+    render.add_argument(
+        "--cues-out",
+        default=None,
+        help="also write the mouth cues (Rhubarb shapes) to a .tsv, .json, .xml or .dat file",
+    )
     _add_render_options(render)
 
     voices = sub.add_parser("voices", help="list the voices, or preview one")
@@ -81,29 +152,138 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("voice")
     preview.add_argument("text", nargs="?", default="")
     preview.add_argument("-o", "--output", required=True)
+    _add_match_parsers(voice_sub)
+    _add_consent_parser(sub)
 
     avatars = sub.add_parser("avatars", help="avatar tools")
     avatar_sub = avatars.add_subparsers(dest="avatar_command", required=True)
     check = avatar_sub.add_parser("check", help="quality report for a portrait photo")
     check.add_argument("photo")
     check.add_argument("--json", action="store_true")
+    listing = avatar_sub.add_parser("templates", help="list the illustrated avatar templates")
+    listing.add_argument("--json", action="store_true", help="JSON, with each full spec")
+    one = avatar_sub.add_parser("template", help="print one template's spec (JSON)")
+    one.add_argument("name")
+    tsheet = avatar_sub.add_parser("template-sheet", help="PNG with every template side by side")
+    tsheet.add_argument("-o", "--output", default="templates.png")
+    tsheet.add_argument("--tile", type=int, default=256, help="tile side in pixels (default 256)")
+    _add_store_parsers(avatar_sub)
 
     sheet = sub.add_parser(
         "contact-sheet", help="PNG with one frame per viseme, a blink, a close-up"
     )
-    sheet.add_argument("--avatar", default=None, help="portrait (default: the bundled one)")
+    sheet.add_argument(
+        "--avatar", default=None, help="portrait, template:NAME or spec .json (default: bundled)"
+    )
     sheet.add_argument("-o", "--output", default="contact-sheet.png")
 
     quality = sub.add_parser("quality", help="measure lip-sync lag and face fidelity of a video")
     quality.add_argument("video")
     quality.add_argument("--avatar", default=None, help="the portrait it was made from")
     quality.add_argument("--json", action="store_true")
+    _add_lipsync_parser(sub)
     return parser
+
+
+def _add_lipsync_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``persona lipsync``; Rhubarb Lip Sync's option names work too."""
+    lip = sub.add_parser(
+        "lipsync", help="mouth cues (Rhubarb Lip Sync shapes and formats) for a recording"
+    )
+    lip.add_argument("audio", help="WAV, OGG, MP3, FLAC, ... or a video with sound")
+    lip.add_argument("-o", "--output", default=None, help="cue file (default: stdout)")
+    lip.add_argument(
+        "-f",
+        "--format",
+        "--exportFormat",
+        dest="format",
+        default=None,
+        help="tsv, json, xml or dat (default: from the output's suffix, else tsv)",
+    )
+    lip.add_argument(
+        "-d",
+        "--dialog",
+        "--dialogFile",
+        default=None,
+        metavar="TRANSCRIPT.txt",
+        help="text file of what is said",
+    )
+    lip.add_argument(
+        "--dat-frame-rate",
+        "--datFrameRate",
+        type=float,
+        default=24.0,
+        metavar="FPS",
+        help="frame rate of a DAT file, 24-100 (default 24)",
+    )
+    lip.add_argument(
+        "--preston-blair",
+        "--datUsePrestonBlair",
+        action="store_true",
+        help="DAT with Preston Blair shape names (MBP, etc, E, AI, O, U, FV, L, rest)",
+    )
+    lip.add_argument(
+        "--shapes",
+        "--extendedShapes",
+        default="ABCDEFGHX",
+        metavar="LETTERS",
+        help="shapes your character has: ABCDEFGHX (default); the optional G H X may go",
+    )
+    lip.add_argument(
+        "-r",
+        "--recognizer",
+        default="auto",
+        metavar="NAME",
+        help="auto (default), align or phonetic",
+    )
+    lip.add_argument("--lang", default="en", help="language of the recording (default en)")
+    lip.add_argument(
+        "--machine-readable",
+        "--machineReadable",
+        action="store_true",
+        help="JSON events on stderr: start, progress, done or failure",
+    )
+    lip.add_argument("-q", "--quiet", action="store_true", help=argparse.SUPPRESS)
+
+
+def _add_match_parsers(voice_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    match = voice_sub.add_parser(
+        "match", help="save a voice matched to a 10-60 s sample of someone, with consent"
+    )
+    match.add_argument("sample", help="recording of the person (wav, mp3, m4a, ogg, ...)")
+    match.add_argument("--name", required=True, help="name of the new voice")
+    match.add_argument("--subject", help="who is speaking in the sample")
+    match.add_argument("--statement", help="their consent statement, in their words")
+    match.add_argument("--purpose", help="what the voice may be used for")
+    match.add_argument("--uploader", default=None, help="who uploads it (default: OS user)")
+    match.add_argument("--consent", default=None, help="an existing consent id instead")
+    match.add_argument("--json", action="store_true")
+    delete = voice_sub.add_parser("delete", help="delete a matched voice")
+    delete.add_argument("voice")
+
+
+def _add_consent_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    consent = sub.add_parser("consent", help="list or revoke consent records")
+    consent_sub = consent.add_subparsers(dest="consent_command", required=True)
+    listing = consent_sub.add_parser("list", help="list the consent records")
+    listing.add_argument("--kind", choices=("voice", "avatar"), default=None)
+    listing.add_argument("--json", action="store_true")
+    revoke = consent_sub.add_parser("revoke", help="revoke a consent: its voices stop working")
+    revoke.add_argument("consent_id")
 
 
 def _options(args: argparse.Namespace) -> RenderOptions:
     if not 0.5 <= args.speed <= 2.0:
         raise InputError(f"--speed must be between 0.5 and 2.0, not {args.speed}")
+    if not -12.0 <= args.pitch <= 12.0:
+        raise InputError(f"--pitch must be between -12 and 12 semitones, not {args.pitch}")
+    if not -40.0 <= args.volume <= 12.0:
+        raise InputError(f"--volume must be between -40 and 12 dB, not {args.volume}")
+    from persona.voice.prosody import EMOTIONS
+
+    emotion = args.emotion.strip().lower()
+    if emotion not in EMOTIONS:
+        raise InputError(f"--emotion must be one of {', '.join(EMOTIONS)}, not {args.emotion!r}")
     w, h = args.size
     # The container follows the output's suffix (the pipeline sets it).
     spec = VideoSpec(width=w, height=h, fps=args.fps, preset=args.preset)
@@ -114,6 +294,10 @@ def _options(args: argparse.Namespace) -> RenderOptions:
         speed=args.speed,
         seed=args.seed,
         background=args.background,
+        shot=args.shot,
+        pitch=args.pitch,
+        volume=args.volume,
+        emotion=emotion,
     )
 
 
@@ -127,8 +311,17 @@ def _render(args: argparse.Namespace, text: str, avatar: Path) -> int:
         sink = JsonSink(sys.stderr)
     elif not args.quiet:
         sink = bar = BarSink(sys.stderr)
+    cues_out = getattr(args, "cues_out", None)
+    if cues_out:
+        from persona.lipsync.commands import check_output
+
+        check_output(Path(cues_out))
     started = time.perf_counter()
     result = render_video(text, avatar, args.output, _options(args), sink=sink, warn=_warn)
+    if cues_out:
+        from persona.lipsync.commands import write_cues_for_speech
+
+        write_cues_for_speech(Path(cues_out), result.speech, result.path)
     wall = time.perf_counter() - started
     if bar is not None:
         bar.close()
@@ -139,12 +332,14 @@ def _render(args: argparse.Namespace, text: str, avatar: Path) -> int:
             "output": str(result.path),
             "duration_s": round(seconds, 3),
             "frames": result.n_frames,
+            "lang": result.lang,
+            "avatar": result.avatar,
             "wall_s": round(wall, 3),
             "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
         }
         sys.stderr.write(json.dumps(event) + "\n")
     elif not args.quiet:
-        print(f"wrote {result.path} ({seconds:.1f} s of video in {wall:.1f} s)")
+        print(f"wrote {result.path} ({seconds:.1f} s of video, {result.lang}, in {wall:.1f} s)")
     return 0
 
 
@@ -170,23 +365,115 @@ def cmd_voices(args: argparse.Namespace) -> int:
         path = preview(args.voice, args.text, Path(args.output))
         print(f"wrote {path}")
         return 0
+    if args.voice_command in ("match", "delete"):
+        return _voices_match(args)
     print(list_command(args.lang, args.json))
+    return 0
+
+
+def _voices_match(args: argparse.Namespace) -> int:
+    from persona.voice.match_commands import delete_command, match_command
+
+    if args.voice_command == "delete":
+        print(delete_command(args.voice))
+        return 0
+    _, report = match_command(
+        Path(args.sample),
+        args.name,
+        subject=args.subject,
+        statement=args.statement,
+        purpose=args.purpose,
+        uploader=args.uploader,
+        consent_id=args.consent,
+        as_json=args.json,
+    )
+    print(report)
+    return 0
+
+
+def cmd_consent(args: argparse.Namespace) -> int:
+    from persona.voice.match_commands import consent_list_command, consent_revoke_command
+
+    if args.consent_command == "revoke":
+        print(consent_revoke_command(args.consent_id))
+    else:
+        print(consent_list_command(args.kind, args.json))
     return 0
 
 
 def cmd_avatars(args: argparse.Namespace) -> int:
     """``persona avatars check``: exit 0 when the photo passes or only warns, 2 on a fail."""
+    from persona.avatar.creator import commands as creator
     from persona.avatar.quality import check_photo_file
 
+    if args.avatar_command == "templates":
+        print(creator.templates_command(args.json))
+        return 0
+    if args.avatar_command == "template":
+        print(creator.template_command(args.name))
+        return 0
+    if args.avatar_command == "template-sheet":
+        print(f"wrote {creator.template_sheet_command(Path(args.output), args.tile)}")
+        return 0
+
+    if args.avatar_command in ("create", "list", "show", "edit", "delete"):
+        return _avatar_store_command(args)
     report = check_photo_file(Path(args.photo))
     print(json.dumps(report.as_dict(), indent=2) if args.json else report.table())
     return 2 if report.status == "fail" else 0
 
 
+def _avatar_store_command(args: argparse.Namespace) -> int:
+    from persona.avatar import commands
+    from persona.avatar.store import AvatarStore
+    from persona.progress import JsonSink
+
+    if args.avatar_command == "create":
+        sink = JsonSink(sys.stderr) if args.json else None
+        record, note = commands.create_command(
+            photo=args.photo,
+            template=args.template,
+            spec=args.spec,
+            video=args.video,
+            name=args.name,
+            background=args.background,
+            consent_id=args.consent,
+            transcript=args.transcript,
+            sink=sink,
+        )
+        if args.json:
+            print(json.dumps({**commands.summary(record), "note": note}, indent=2))
+        else:
+            print(f"created {record.id} ({record.kind} avatar {record.name!r}, {note})")
+    elif args.avatar_command == "list":
+        print(commands.list_command(args.json))
+    elif args.avatar_command == "show":
+        print(commands.show_command(args.id, args.json))
+    elif args.avatar_command == "edit":
+        from persona.avatar.library import edit_creator_avatar
+
+        store = AvatarStore()
+        record = store.get(args.id)
+        if args.settings:
+            record = edit_creator_avatar(args.id, args.settings, store=store)
+        if args.name:
+            record = store.rename(args.id, args.name)
+        elif not args.settings:
+            raise InputError("nothing to change: give --set FIELD=VALUE or --name")
+        if args.json:
+            print(json.dumps(commands.summary(record), indent=2))
+        else:
+            print(f"{record.id} is now at version {record.latest.version}")
+    else:
+        AvatarStore().delete(args.id)
+        print(f"deleted {args.id}")
+    return 0
+
+
 def cmd_contact_sheet(args: argparse.Namespace) -> int:
     from persona.quality import contact_sheet
 
-    avatar = Path(args.avatar) if args.avatar else asset(DEMO_PORTRAIT)
+    avatar = args.avatar if args.avatar else asset(DEMO_PORTRAIT)
     contact_sheet(avatar, Path(args.output))
     print(f"wrote {args.output}")
     return 0
@@ -204,13 +491,30 @@ def cmd_quality(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_lipsync(args: argparse.Namespace) -> int:
+    from persona.lipsync.commands import LipsyncOptions, run_command
+
+    options = LipsyncOptions(
+        fmt=args.format,
+        shapes=args.shapes,
+        dat_fps=args.dat_frame_rate,
+        preston_blair=args.preston_blair,
+        recognizer=args.recognizer,
+        lang=args.lang,
+        dialog=Path(args.dialog) if args.dialog else None,
+    )
+    return run_command(args.audio, args.output, options, args.machine_readable)
+
+
 COMMANDS = {
     "demo": cmd_demo,
     "render": cmd_render,
     "voices": cmd_voices,
+    "consent": cmd_consent,
     "avatars": cmd_avatars,
     "contact-sheet": cmd_contact_sheet,
     "quality": cmd_quality,
+    "lipsync": cmd_lipsync,
 }
 
 

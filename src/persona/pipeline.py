@@ -19,15 +19,19 @@ from typing import Protocol
 import numpy as np
 
 from persona.avatar.background import Background, ImageBackground, parse_background
+from persona.avatar.base import Avatar, open_avatar
 from persona.avatar.image import load_image
-from persona.avatar.photo import PhotoAvatar
+from persona.avatar.library import resolved_ref
 from persona.lipsync import animate
 from persona.media import VideoWriter, container_for_path, ensure_writable
 from persona.motion import animate_face
 from persona.progress import NullProgress, Progress, ProgressSink, StagedProgress
 from persona.script import parse_script
-from persona.types import FaceState, FaceTrack, Frame, MouthTrack, RenderOptions, Speech
+from persona.script.langdetect import AUTO, detect_language
+from persona.types import FaceState, FaceTrack, Frame, MouthTrack, Prosody, RenderOptions, Speech
 from persona.voice import get_voice, synthesize_script
+from persona.voice.espeak import reading_warnings
+from persona.voice.prosody import check_prosody
 
 STAGE_WEIGHTS = {"avatar": 0.03, "speech": 0.25, "lipsync": 0.01, "motion": 0.01, "render": 0.70}
 
@@ -45,6 +49,8 @@ class RenderResult:
     mouth: MouthTrack
     face: FaceTrack
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    lang: str = "en"  # the language spoken (given, the voice's own, or detected)
+    avatar: str = ""  # the avatar used: a saved one as "av_…@VERSION", else its path or name
 
     @property
     def n_frames(self) -> int:
@@ -88,6 +94,16 @@ def _background(text: str | None) -> Background | None:
     return background
 
 
+def script_language(text: str, lang: str | None, voice_id: str | None) -> str:
+    """The language to speak ``text`` in: ``lang`` when given; when it is None or "auto",
+    the named voice's own language, or else the one detected from the text."""
+    if lang is not None and lang.strip().lower() != AUTO:
+        return lang
+    if voice_id is not None:
+        return get_voice(voice_id, None).lang
+    return detect_language(text)
+
+
 def face_states(mouth: MouthTrack, face: FaceTrack) -> Iterator[FaceState]:
     for k in range(mouth.n_frames):
         yield FaceState(
@@ -96,12 +112,14 @@ def face_states(mouth: MouthTrack, face: FaceTrack) -> Iterator[FaceState]:
             head=tuple(float(x) for x in face.head[k]),
             brow=float(face.brow[k]),
             smile=float(face.smile[k]),
+            frame=k,
+            viseme=mouth.visemes[k] if k < len(mouth.visemes) else "",
         )
 
 
 def render_video(
     text: str,
-    avatar: str | Path | PhotoAvatar,
+    avatar: str | Path | Avatar,
     output: str | Path,
     options: RenderOptions | None = None,
     *,
@@ -109,7 +127,12 @@ def render_video(
     warn: Callable[[str], None] | None = None,
     filters: Sequence[FrameFilter] = (),
 ) -> RenderResult:
-    """Render ``text`` spoken by the face in ``avatar`` to ``output``."""
+    """Render ``text`` spoken by ``avatar`` to ``output``.
+
+    ``avatar`` is any :class:`~persona.avatar.base.Avatar` made for the output size, or
+    what :func:`~persona.avatar.base.open_avatar` opens: a photo's path,
+    ``"template:NAME"`` or an avatar spec ``.json`` file.
+    """
     options = options or RenderOptions()
     spec = options.video
     output = Path(output)
@@ -119,23 +142,41 @@ def render_video(
     def stage(name: str) -> Progress:
         return staged.stage(name) if staged else NullProgress()
 
-    script = parse_script(text, options.lang)
-    voice = get_voice(options.voice, options.lang)
+    lang = script_language(text, options.lang, options.voice)
+    script = parse_script(text, lang)
+    voice = get_voice(options.voice, lang)
+    if voice.engine == "espeak" and warn is not None:
+        for message in reading_warnings(text, voice.lang):
+            warn(message)
     spec = replace(spec, container=container_for_path(output))  # the suffix decides
     ensure_writable(output)
     background = _background(options.background)
+    # A saved avatar's version is fixed here, so the video records the one it used.
+    avatar_ref = resolved_ref(avatar) if isinstance(avatar, str | Path) else type(avatar).__name__
 
     # Speech synthesis runs in the background while the face is found and rigged; both
     # spend their time in native code that releases the GIL. A bad photo still fails at
     # once: the daemon thread's result is then simply dropped.
+    prosody = check_prosody(
+        Prosody(pitch_st=options.pitch, volume_db=options.volume, emotion=options.emotion)
+    )
     tts = _Worker(
-        lambda: synthesize_script(script, voice, speed=options.speed, progress=stage("speech"))
+        lambda: synthesize_script(
+            script, voice, speed=options.speed, prosody=prosody, progress=stage("speech")
+        )
     )
     t = time.perf_counter()
-    if not isinstance(avatar, PhotoAvatar):
-        avatar = PhotoAvatar.from_path(
-            avatar, spec.width, spec.height, warn=warn, background=background
+    if isinstance(avatar, str | Path):  # saved av_…, a photo, "template:NAME" or a spec .json
+        avatar = open_avatar(
+            avatar_ref,
+            spec.width,
+            spec.height,
+            fps=spec.fps,
+            warn=warn,
+            background=background,
+            shot=options.shot,
         )
+
     timings["avatar"] = time.perf_counter() - t
     speech = tts.result()
     stage("avatar").update(1.0)
@@ -169,4 +210,12 @@ def render_video(
             writer.write(frame)
     timings["render+encode"] = time.perf_counter() - t
     timings["render"] = drawing
-    return RenderResult(path=output, speech=speech, mouth=mouth, face=face, timings=timings)
+    return RenderResult(
+        path=output,
+        speech=speech,
+        mouth=mouth,
+        face=face,
+        timings=timings,
+        lang=voice.lang,
+        avatar=avatar_ref,
+    )

@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 
 from persona.avatar import topology as tp
+from persona.avatar.base import Avatar, open_avatar
 from persona.avatar.photo import PhotoAvatar
 from persona.avatar.rig import JAW_OPEN
-from persona.types import FaceState
+from persona.types import FaceState, Rect
 
 MAX_LAG = 6  # frames searched either side
 
@@ -46,34 +47,55 @@ def _crop(
     return cv2.resize(crop, (width, height), interpolation=cv2.INTER_CUBIC)
 
 
-def contact_sheet(avatar_path: Path, output: Path, size: tuple[int, int] = (1280, 720)) -> None:
-    """Write a PNG grid: every viseme, a blink, and a close-up of the widest mouth."""
+def _sheet_boxes(avatar: Avatar) -> tuple[np.ndarray, float, float, np.ndarray, float, float]:
+    """Where to crop a face tile and a mouth close-up: centre and half sizes of each.
+
+    A photo avatar knows its face from the rig; other avatars may say where their face
+    and mouth are (``face_box``, ``mouth_box``); otherwise the whole frame is used.
+    """
+    if isinstance(avatar, PhotoAvatar):
+        fr = avatar.rig.frame
+        face_c = fr.mouth - fr.v * 0.3 * fr.face_height
+        mouth_c = fr.mouth + fr.v * 0.15 * fr.mouth_width
+        return (face_c, 0.62 * fr.face_width, 0.72 * fr.face_height,
+                mouth_c, 0.8 * fr.mouth_width, 0.62 * fr.mouth_width)  # fmt: skip
+    whole = Rect(0, 0, avatar.width, avatar.height)
+    face: Rect = getattr(avatar, "face_box", whole)
+    mouth: Rect = getattr(avatar, "mouth_box", face)
+
+    def centre(r: Rect) -> np.ndarray:
+        return np.array([r.x + r.w / 2, r.y + r.h / 2])
+
+    return centre(face), face.w / 2, face.h / 2, centre(mouth), mouth.w / 2, mouth.h / 2
+
+
+def contact_sheet(
+    avatar: str | Path | Avatar, output: Path, size: tuple[int, int] = (1280, 720)
+) -> None:
+    """Write a PNG grid: every viseme, a blink, and a close-up of the widest mouth.
+
+    ``avatar`` is an :class:`Avatar`, or what :func:`open_avatar` opens (a photo,
+    ``template:NAME``, a spec ``.json``) at ``size``.
+    """
     import cv2
 
     from persona.lipsync import VISEMES
 
-    avatar = PhotoAvatar.from_path(avatar_path, *size)
-    fr = avatar.rig.frame
-    face_c = fr.mouth - fr.v * 0.3 * fr.face_height
+    if isinstance(avatar, str | Path):
+        avatar = open_avatar(avatar, *size)
+    face_c, face_hw, face_hh, mouth_c, mouth_hw, mouth_hh = _sheet_boxes(avatar)
     tiles: list[np.ndarray] = []
 
     def face_tile(state: FaceState, text: str) -> np.ndarray:
         image = avatar.render(state).image
-        tile = _crop(image, face_c, 0.62 * fr.face_width, 0.72 * fr.face_height, 300)
-        return _label(tile, text)
+        return _label(_crop(image, face_c, face_hw, face_hh, 300), text)
 
     widest = max(VISEMES.values(), key=lambda v: v.target[0])
     for v in VISEMES.values():
         tiles.append(face_tile(FaceState(mouth=v.target), f"{v.name} ({v.rhubarb})"))
     tiles.append(face_tile(FaceState(mouth=VISEMES["X"].target, blink=1.0), "blink"))
     image = avatar.render(FaceState(mouth=widest.target)).image
-    close = _crop(
-        image,
-        fr.mouth + fr.v * 0.15 * fr.mouth_width,
-        0.8 * fr.mouth_width,
-        0.62 * fr.mouth_width,
-        300,
-    )
+    close = _crop(image, mouth_c, mouth_hw, mouth_hh, 300)
     tiles.append(_label(close, f"close-up {widest.name}"))
     height = max(t.shape[0] for t in tiles)
     tiles = [np.pad(t, ((0, height - t.shape[0]), (0, 0), (0, 0))) for t in tiles]

@@ -16,11 +16,30 @@ import numpy as np
 
 
 @dataclass(frozen=True)
+class Prosody:
+    """How a segment is spoken: rate, pitch, loudness and emotion.
+
+    ``rate`` multiplies the speaking rate (the engine speaks faster or slower itself);
+    ``pitch_st`` shifts the pitch in semitones; ``volume_db`` is a gain in dB (``-inf``
+    is silent); ``emotion`` names a preset of :mod:`persona.voice.prosody` (rate, pitch
+    and energy contours) applied at ``intensity`` (0 none, 1 full, 2 exaggerated);
+    ``None`` leaves the emotion to the script's default.
+    """
+
+    rate: float = 1.0
+    pitch_st: float = 0.0
+    volume_db: float = 0.0
+    emotion: str | None = None
+    intensity: float = 1.0
+
+
+@dataclass(frozen=True)
 class Segment:
     """One stretch of speech handed to a TTS engine, followed by a pause.
 
     ``text`` is the spoken form (numbers, dates and abbreviations already expanded);
-    ``display`` is the text as the author wrote it, for captions.
+    ``display`` is the text as the author wrote it, for captions. ``voice`` is a voice
+    id for this segment alone (None: the script's voice); ``prosody`` how to speak it.
     """
 
     text: str
@@ -28,6 +47,8 @@ class Segment:
     pause_after_ms: int = 0
     lang: str = "en"
     paragraph: int = 0
+    prosody: Prosody = field(default_factory=Prosody)
+    voice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +178,8 @@ class FaceState:
     head: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0, 0.0)
     brow: float = 0.0
     smile: float = 0.0
+    frame: int = 0  # output frame index (video avatars pick their loop frame by it)
+    viseme: str = ""  # the dominant viseme (MouthTrack.visemes), "" when unknown
 
     @staticmethod
     def rest() -> FaceState:
@@ -204,7 +227,11 @@ class RenderOptions:
 
     video: VideoSpec = field(default_factory=VideoSpec)
     voice: str | None = None  # None: the language's default voice
-    lang: str = "en"
+    lang: str | None = "en"  # None or "auto": the voice's language, else detected from the text
     speed: float = 1.0
     seed: int = 0
     background: str | None = None  # "#rrggbb", "blur", "blur:SIGMA" or a picture's path
+    shot: str = "head-and-shoulders"  # photo framing: "close-up", "head-and-shoulders", "medium"
+    pitch: float = 0.0  # semitones, -12..12, added to every segment's own
+    volume: float = 0.0  # dB gain, -40..12, added to every segment's own
+    emotion: str = "neutral"  # default emotion of segments that name none

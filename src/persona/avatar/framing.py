@@ -15,6 +15,15 @@ HEAD_MARGIN = 0.35  # of the face height, above the face box for hair and below 
 FACE_SHARE = 0.42  # a small face is zoomed to about this share of the frame height...
 MAX_UPSCALE = 2.5  # ...but the photo is never enlarged more than this
 
+SHOTS: dict[str, float] = {
+    "close-up": 0.60,  # the face fills most of the height: emphasis, small screens
+    "head-and-shoulders": FACE_SHARE,  # the presenter shot, at 16:9, 9:16 and 1:1 alike
+    "medium": 0.28,  # down to the chest: room for lower thirds and gestures
+}
+"""Framing presets: the share of the frame height the face is zoomed to (when the photo
+has the pixels for it; a photo is never enlarged past :data:`MAX_UPSCALE`)."""
+DEFAULT_SHOT = "head-and-shoulders"
+
 
 @dataclass(frozen=True, eq=False)
 class Framed:
@@ -25,9 +34,19 @@ class Framed:
 
 
 def frame_photo(
-    image: np.ndarray, points: np.ndarray, width: int, height: int, mode: str = "auto"
+    image: np.ndarray,
+    points: np.ndarray,
+    width: int,
+    height: int,
+    mode: str = "auto",
+    shot: str = DEFAULT_SHOT,
 ) -> Framed:
-    """Scale and place ``image`` in a ``width``×``height`` frame around the face."""
+    """Scale and place ``image`` in a ``width``×``height`` frame around the face.
+
+    ``shot`` names one of :data:`SHOTS`; it sets how far a small face is zoomed in.
+    """
+    if shot not in SHOTS:
+        raise ValueError(f"unknown shot {shot!r}; expected one of {', '.join(SHOTS)}")
     h, w = image.shape[:2]
     x0, y0 = points[:468].min(axis=0)
     x1, y1 = points[:468].max(axis=0)
@@ -40,13 +59,23 @@ def frame_photo(
     )
 
     cover = max(width / w, height / h)
-    # Zoom in on a small face (head and shoulders), but never blow the photo up more
-    # than MAX_UPSCALE: past that it only gets blurrier.
-    zoom = min(max(cover, FACE_SHARE * height / face_h), max(cover, MAX_UPSCALE))
+    # Zoom in on a small face, but never blow the photo up more than MAX_UPSCALE: past
+    # that it only gets blurrier. The face share counts against the frame's shorter
+    # side, so a vertical 9:16 frame shows head and shoulders with room above and below,
+    # not a giant face. The zoom also stops where the head (with hair and chin margins)
+    # would no longer fit.
+    wanted = SHOTS[shot] * min(width, height) / face_h
+    fit = min(width / (head[2] - head[0]), height / (head[3] - head[1]))
+    zoom = max(cover, min(wanted, fit, MAX_UPSCALE))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 - 0.05 * face_h
     for scale in (zoom, cover):
-        left = float(np.clip(cx - width / scale / 2, 0, w - width / scale))
-        top = float(np.clip(cy - height / scale / 2.1, 0, h - height / scale))
+        win_w, win_h = width / scale, height / scale
+        # Centre on the face (a little high), slide so the whole head stays in view,
+        # then keep the window inside the photo.
+        left = min(max(cx - win_w / 2, head[2] - win_w), head[0])
+        top = min(max(cy - win_h / 2.1, head[3] - win_h), head[1])
+        left = float(np.clip(left, 0, w - win_w))
+        top = float(np.clip(top, 0, h - win_h))
         fits = (
             head[0] >= left - 1
             and head[2] <= left + width / scale + 1

@@ -10,7 +10,7 @@ import numpy as np
 
 from persona.avatar import topology as tp
 from persona.avatar.background import Background, person_mask, replace_background
-from persona.avatar.framing import Framed, frame_photo
+from persona.avatar.framing import DEFAULT_SHOT, Framed, frame_photo
 from persona.avatar.image import load_image
 from persona.avatar.landmarks import Landmarker, default_landmarker
 from persona.avatar.mouth import MouthLook, MouthPose, draw_line, paint_interior, smooth_curve
@@ -65,11 +65,13 @@ class PhotoAvatar:
         landmarker: Landmarker | None = None,
         warn: Callable[[str], None] | None = None,
         background: Background | None = None,
+        shot: str = DEFAULT_SHOT,
     ) -> PhotoAvatar:
         """Find the face (the largest, if several), frame the photo and fit the rig.
 
         With a ``background``, the person is cut out and put in front of it before the
         photo is framed, so head motion moves the person over the new background.
+        ``shot`` is a framing preset (:data:`~persona.avatar.framing.SHOTS`).
         """
         faces = (landmarker or default_landmarker()).detect(image)
         if not faces:
@@ -85,7 +87,7 @@ class PhotoAvatar:
             )
         if background is not None:
             image = replace_background(image, person_mask(image), background)
-        framed = frame_photo(image, face.points, width, height)
+        framed = frame_photo(image, face.points, width, height, shot=shot)
         return cls(framed, build_rig(framed.points, face.depth * framed.scale))
 
     @classmethod
@@ -97,8 +99,11 @@ class PhotoAvatar:
         warn: Callable[[str], None] | None = None,
         *,
         background: Background | None = None,
+        shot: str = DEFAULT_SHOT,
     ) -> PhotoAvatar:
-        return cls.from_image(load_image(path), width, height, warn=warn, background=background)
+        return cls.from_image(
+            load_image(path), width, height, warn=warn, background=background, shot=shot
+        )
 
     # ------------------------------------------------------------------ rendering
 
