@@ -91,14 +91,20 @@ def prepare_audio(audio: np.ndarray, sample_rate: int) -> np.ndarray:
 
     Raises :class:`AudioError` for empty or silent audio and bad sample rates.
     """
+    return resample(speech_samples(audio, sample_rate), sample_rate, WHISPER_RATE)
+
+
+def speech_samples(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    """``audio`` as mono float32 at its own rate; :class:`AudioError` for a bad sample
+    rate, or audio that is empty, under 0.1 s or silent (nothing to recognize)."""
     if sample_rate <= 0:
         raise AudioError(f"sample rate must be positive, got {sample_rate}")
     samples = as_mono_float32(audio)
     if len(samples) < sample_rate // 10:
         raise AudioError("the audio is empty or shorter than 0.1 s")
     if float(np.max(np.abs(samples))) < SILENT_PEAK:
-        raise AudioError("the audio is silent: no speech to recognize")
-    return resample(samples, sample_rate, WHISPER_RATE)
+        raise AudioError("the audio is silent: there is no speech to recognize")
+    return samples
 
 
 def transcribe(audio: np.ndarray, sample_rate: int, *, word_times: bool = True) -> Transcript:

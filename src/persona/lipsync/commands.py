@@ -70,7 +70,7 @@ def recognize(
 
 def idle_speech(audio: np.ndarray, sample_rate: int) -> Speech | None:
     """One long silence for a recording too short or too quiet to hold speech, else None."""
-    from persona.lipsync.recognize import SILENT_PEAK
+    from persona.lipsync.asr import SILENT_PEAK
 
     duration_ms = round(len(audio) * 1000 / sample_rate)
     if duration_ms < MIN_SPEECH_MS or float(np.max(np.abs(audio), initial=0.0)) < SILENT_PEAK:

@@ -29,14 +29,13 @@ from pathlib import Path
 
 import numpy as np
 
-from persona.errors import AudioError, InputError
+from persona.errors import InputError
 from persona.lipsync.align import Alignment, AlignmentError, align, recognize_phones
-from persona.media.audio import as_mono_float32
+from persona.lipsync.asr import speech_samples
 from persona.types import SILENCE, Phone, Speech, Word
 
 RECOGNIZERS = ("auto", "align", "phonetic")
 
-SILENT_PEAK = 1e-3
 """Audio whose loudest sample stays below this (-60 dBFS) holds no speech."""
 
 QUIET_DB = -35.0
@@ -65,7 +64,7 @@ def speech_from_audio(
     """
     if recognizer not in RECOGNIZERS:
         raise InputError(f"unknown recognizer {recognizer!r}: use one of {', '.join(RECOGNIZERS)}")
-    samples = _checked(audio, sample_rate)
+    samples = speech_samples(audio, sample_rate)
     english = lang.strip().lower().replace("_", "-").split("-")[0] == "en"
     if recognizer == "phonetic" or (recognizer == "auto" and not english):
         found = recognize_phones(samples, sample_rate)
@@ -94,17 +93,6 @@ def speech_from_file(
 
     audio, rate = read_audio_file(path)
     return speech_from_audio(audio, rate, transcript=transcript, recognizer=recognizer, lang=lang)
-
-
-def _checked(audio: np.ndarray, sample_rate: int) -> np.ndarray:
-    if sample_rate <= 0:
-        raise AudioError(f"sample rate must be positive, got {sample_rate}")
-    samples = as_mono_float32(audio)
-    if len(samples) < sample_rate // 10:
-        raise AudioError("the audio is empty or shorter than 0.1 s")
-    if float(np.max(np.abs(samples))) < SILENT_PEAK:
-        raise AudioError("the audio is silent: there is no speech to lip-sync")
-    return samples
 
 
 def _aligned(audio: np.ndarray, sample_rate: int, transcript: str | None, lang: str) -> Alignment:

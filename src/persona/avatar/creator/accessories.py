@@ -78,17 +78,7 @@ def draw_headwear(canvas: skia.Canvas, acc: Accessories, p: Proportions) -> None
             (-0.47, 0.3),
         ]
         canvas.drawPath(curve(front, closed=True), fill(colour))
-        edge = [
-            (0.47, 0.3),
-            (0.49, -0.05),
-            (0.42, -0.37),
-            (0.2, -0.49),
-            (0.0, -0.51),
-            (-0.2, -0.49),
-            (-0.42, -0.37),
-            (-0.49, -0.05),
-            (-0.47, 0.3),
-        ]
+        edge = front[-9:]  # the opening around the face
         canvas.drawPath(curve(edge), pen(palette.shade(colour, 0.2), 0.02, 0.7))
     elif acc.headscarf == "wrap":
         _wrap(canvas, _c(acc.headscarf_colour))
