@@ -16,11 +16,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-
-from persona.avatar.background import Background, ImageBackground, parse_background
+from persona.avatar.background import load_background
 from persona.avatar.base import Avatar, open_avatar
-from persona.avatar.image import load_image
 from persona.avatar.library import resolved_ref
 from persona.lipsync import animate
 from persona.media import VideoWriter, container_for_path, ensure_writable
@@ -84,16 +81,6 @@ class _Worker:
         return self._value
 
 
-def _background(text: str | None) -> Background | None:
-    """Parse a background description; a picture is read now, so a bad one fails early."""
-    if text is None:
-        return None
-    background = parse_background(text)
-    if isinstance(background, ImageBackground) and not isinstance(background.source, np.ndarray):
-        background = ImageBackground(load_image(background.source))
-    return background
-
-
 def script_language(text: str, lang: str | None, voice_id: str | None) -> str:
     """The language to speak ``text`` in: ``lang`` when given; when it is None or "auto",
     the named voice's own language, or else the one detected from the text."""
@@ -150,7 +137,7 @@ def render_video(
             warn(message)
     spec = replace(spec, container=container_for_path(output))  # the suffix decides
     ensure_writable(output)
-    background = _background(options.background)
+    background = load_background(options.background) if options.background else None
     # A saved avatar's version is fixed here, so the video records the one it used.
     avatar_ref = resolved_ref(avatar) if isinstance(avatar, str | Path) else type(avatar).__name__
 

@@ -143,6 +143,14 @@ def parse_background(text: str) -> Background:
     return ImageBackground(Path(text))
 
 
+def load_background(text: str) -> Background:
+    """:func:`parse_background`, with a picture read at once, so a bad one fails early."""
+    background = parse_background(text)
+    if isinstance(background, ImageBackground) and not isinstance(background.source, np.ndarray):
+        background = ImageBackground(load_image(background.source))
+    return background
+
+
 # ---------------------------------------------------------------------------- the mask
 
 

@@ -17,9 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
-from persona.avatar.background import Background, ImageBackground, parse_background
+from persona.avatar.background import Background, ImageBackground, load_background
 from persona.avatar.framing import DEFAULT_SHOT
 from persona.avatar.image import load_image
 from persona.avatar.photo import PhotoAvatar
@@ -62,9 +60,8 @@ def create_photo_avatar(
     files = {"photo": path}
     source: dict[str, str] = {}
     if background is not None:
-        parsed = parse_background(background)  # a bad description fails before saving
+        parsed = load_background(background)  # a bad description fails before saving
         if isinstance(parsed, ImageBackground):
-            load_image(Path(background))
             files["background_image"] = Path(background)
         else:
             source["background"] = background
@@ -231,16 +228,9 @@ def open_saved_avatar(
         return creator_avatar(spec, width, height, fps=fps, warn=warn, background=background)
     if background is None:
         saved = photo_background(store, record, version.version)
-        background = _loaded_background(saved) if saved is not None else None
+        background = load_background(saved) if saved is not None else None
     photo = store.file(record, str(source["photo"]))
     return PhotoAvatar.from_path(photo, width, height, warn=warn, background=background, shot=shot)
-
-
-def _loaded_background(text: str) -> Background:
-    background = parse_background(text)
-    if isinstance(background, ImageBackground) and not isinstance(background.source, np.ndarray):
-        background = ImageBackground(load_image(background.source))
-    return background
 
 
 def resolved_ref(ref: str | Path, store: AvatarStore | None = None) -> str:

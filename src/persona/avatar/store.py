@@ -28,12 +28,12 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from persona.consent import now_iso
 from persona.errors import InputError
-from persona.paths import data_dir
+from persona.paths import data_dir, write_json_atomic
 
 KINDS = ("photo", "creator", "video")
 RECORD = "avatar.json"
@@ -44,10 +44,6 @@ _REF = re.compile(r"^(av_[0-9a-f]{12})(?:@(\d+))?$")
 
 class AvatarNotFoundError(InputError):
     """No saved avatar (or version) with that id."""
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -213,7 +209,7 @@ class AvatarStore:
                 owner=owner,
                 meta=dict(meta or {}),
             )
-            _write_json(staging / RECORD, record.as_dict())
+            write_json_atomic(staging / RECORD, record.as_dict())
             os.rename(staging, self.root / avatar_id)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -236,13 +232,13 @@ class AvatarStore:
                 source[role] = _store_file(self.root / avatar_id / "files", path)
             version = AvatarVersion(record.latest.version + 1, now_iso(), source, note)
             record = replace(record, versions=(*record.versions, version))
-            _write_json(self.root / avatar_id / RECORD, record.as_dict())
+            write_json_atomic(self.root / avatar_id / RECORD, record.as_dict())
         return record
 
     def rename(self, avatar_id: str, name: str) -> AvatarRecord:
         with self._locked(avatar_id):
             record = replace(self.get(avatar_id), name=_clean_name(name))
-            _write_json(self.root / avatar_id / RECORD, record.as_dict())
+            write_json_atomic(self.root / avatar_id / RECORD, record.as_dict())
         return record
 
     def delete(self, avatar_id: str) -> None:
@@ -289,9 +285,3 @@ def _store_file(directory: Path, path: Path) -> str:
         shutil.copyfile(path, partial)
         os.replace(partial, target)
     return name
-
-
-def _write_json(path: Path, data: Mapping[str, Any]) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(partial, path)

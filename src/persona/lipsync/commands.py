@@ -143,14 +143,9 @@ def read_dialog(path: Path) -> str:
 
 def check_output(path: Path) -> None:
     """Fail now, not after recognition, when ``path`` cannot be written."""
-    from persona.media.output import create_temp_beside
+    from persona.media.output import ensure_file_writable
 
-    folder = path.parent
-    if not folder.is_dir():
-        raise OutputPathError(f"cannot write {path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise OutputPathError(f"cannot write {path}: it is a folder")
-    create_temp_beside(path).unlink()
+    ensure_file_writable(path)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -25,6 +25,16 @@ def ensure_writable(path: str | Path) -> Path:
     """
     out = Path(path)
     container_for_path(out)
+    return ensure_file_writable(out)
+
+
+def ensure_file_writable(path: str | Path) -> Path:
+    """Check that a file of any kind can be written at ``path``; return it as a Path.
+
+    Raises :class:`OutputPathError` for a missing folder, a folder in the way, or a folder
+    that refuses new files. Nothing is left behind by the check.
+    """
+    out = Path(path)
     folder = out.parent
     if not folder.exists():
         raise OutputPathError(f"cannot write {out}: folder {folder} does not exist")

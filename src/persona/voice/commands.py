@@ -122,14 +122,8 @@ def preview(voice_id: str, text: str, output: Path) -> Path:
 
 
 def _check_wav_path(out: Path) -> Path:
-    from persona.media.output import create_temp_beside
+    from persona.media.output import ensure_file_writable
 
     if out.suffix.lower() != ".wav":
         raise OutputPathError(f"cannot write {out}: a voice preview is a .wav file")
-    folder = out.parent
-    if not folder.is_dir():
-        raise OutputPathError(f"cannot write {out}: folder {folder} does not exist")
-    if out.is_dir():
-        raise OutputPathError(f"cannot write {out}: it is a folder")
-    create_temp_beside(out).unlink()
-    return out
+    return ensure_file_writable(out)
