@@ -22,6 +22,16 @@ def data_dir() -> Path:
     return Path(os.environ.get("PERSONA_DATA_DIR") or DEFAULT_DATA_DIR).expanduser()
 
 
+def cache_dir() -> Path:
+    """Where derived, re-creatable files go (``$PERSONA_CACHE_DIR``, else the XDG cache
+    folder ``~/.cache/persona``). Not created here; deleting it only costs time."""
+    explicit = os.environ.get("PERSONA_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    return Path(base) / "persona"
+
+
 def write_json_atomic(path: Path, data: object) -> None:
     """Write ``data`` as JSON to ``path`` so that readers see the old file or the whole
     new one, never a part: it goes to a hidden temporary file in the same folder (created

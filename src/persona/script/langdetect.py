@@ -29,17 +29,24 @@ English names ("Angela Merkel visited Madrid", 0.85 German) stays English. Pause
 (``[pause 1s]``) and markup tags are not text and are ignored. Text without letters is
 English.
 
-The langid model takes about two seconds to load; it loads on first use, once, and only
-when the script leaves a choice (Latin or Devanagari text).
+The langid model takes about two seconds to unpack; it loads on first use, once, and only
+when the script leaves a choice (Latin or Devanagari text), and a plain-array copy in the
+cache folder makes later processes load it in milliseconds.
 """
 
 from __future__ import annotations
 
+import array
+import contextlib
+import os
 import re
 import threading
 import unicodedata
 from collections import Counter
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 if TYPE_CHECKING:
     from langid.langid import LanguageIdentifier
@@ -202,7 +209,62 @@ def _load_identifier() -> LanguageIdentifier:
     """langid's bundled model with probabilities normalized to the candidates (once)."""
     global _identifier
     if _identifier is None:
-        from langid.langid import LanguageIdentifier, model
-
-        _identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+        _identifier = _cached_identifier()
     return _identifier
+
+
+def _cached_identifier() -> LanguageIdentifier:
+    """langid's model, read from a plain-array copy in the cache folder when there is one.
+
+    The bundled model is a bzip2-compressed pickle that takes 1.5-2 s to unpack, on every
+    render of Latin text; the copy (NumPy arrays, no pickle) loads in milliseconds. The
+    copy is made on first use; if it cannot be read or written the bundled model serves.
+    """
+    import importlib.metadata
+
+    from langid.langid import LanguageIdentifier, model
+
+    from persona.paths import cache_dir
+
+    path = cache_dir() / f"langid-{importlib.metadata.version('langid')}-model.npz"
+    try:
+        return LanguageIdentifier(*_read_model(path), norm_probs=True)
+    except (OSError, ValueError, KeyError):
+        pass
+    identifier = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+    with contextlib.suppress(OSError):
+        _write_model(path, identifier)
+    return identifier
+
+
+def _write_model(path: Path, identifier: LanguageIdentifier) -> None:
+    states = sorted(identifier.tk_output)
+    outputs = [identifier.tk_output[s] for s in states]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    with open(partial, "wb") as out:
+        np.savez(
+            out,
+            nb_ptc=identifier.nb_ptc,
+            nb_pc=identifier.nb_pc,
+            nb_classes=np.array(identifier.nb_classes),
+            tk_nextmove=np.frombuffer(identifier.tk_nextmove, np.uint16),
+            tk_states=np.array(states, np.int64),
+            tk_lengths=np.array([len(o) for o in outputs], np.int64),
+            tk_features=np.array([f for o in outputs for f in o], np.int64),
+        )
+    os.replace(partial, path)
+
+
+def _read_model(path: Path) -> tuple[Any, ...]:
+    """The arguments of ``LanguageIdentifier`` as :func:`_write_model` stored them."""
+    with np.load(path, allow_pickle=False) as saved:
+        nb_ptc, nb_pc = saved["nb_ptc"], saved["nb_pc"]
+        nb_classes = [str(c) for c in saved["nb_classes"]]
+        nextmove = array.array("H", saved["tk_nextmove"].astype(np.uint16).tobytes())
+        features = saved["tk_features"].tolist()
+        ends = np.cumsum(saved["tk_lengths"]).tolist()
+        states = saved["tk_states"].tolist()
+    starts = [0, *ends[:-1]]
+    output = {s: tuple(features[a:b]) for s, a, b in zip(states, starts, ends, strict=True)}
+    return nb_ptc, nb_pc, nb_ptc.shape[0], nb_classes, nextmove, output

@@ -163,3 +163,27 @@ def test_script_language_explicit_then_voice_then_detected(
     assert script_language("Buenos días a todos.", None, None) == "es"
     with pytest.raises(UnknownVoiceError):
         script_language("Hello.", "auto", "no-such-voice")
+
+
+def test_the_cached_model_is_the_bundled_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from langid.langid import LanguageIdentifier, model
+
+    from persona.script import langdetect
+
+    monkeypatch.setenv("PERSONA_CACHE_DIR", str(tmp_path))
+    langdetect._cached_identifier()  # writes the copy
+    (copy,) = tmp_path.glob("langid-*.npz")
+    cached = langdetect._cached_identifier()  # reads it
+    bundled = LanguageIdentifier.from_modelstring(model, norm_probs=True)
+    assert cached.tk_output == bundled.tk_output and cached.nb_classes == bundled.nb_classes
+    for identifier in (cached, bundled):
+        identifier.set_languages(list(langdetect.LATIN_CANDIDATES))
+    for text in ("Guten Tag, wie geht es Ihnen?", "Où est la gare ?", "Good morning to you"):
+        assert cached.classify(text) == bundled.classify(text)
+    copy.write_bytes(b"not an npz file")  # a damaged copy is replaced, not trusted
+    damaged = langdetect._cached_identifier()
+    damaged.set_languages(["en", "fr"])
+    assert damaged.classify("Où est la gare ?")[0] == "fr"
+    assert copy.stat().st_size > 1_000_000
