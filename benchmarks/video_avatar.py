@@ -8,9 +8,15 @@ Each clip is made the way the tests make theirs (``tests/videoclips.py``): the p
 engine speaks the test script (repeated to the length asked for) with the bundled
 portrait at 854×480, then the frames get a slow handheld drift and grain and are
 re-encoded as MP4. Making the clip is not timed. Training runs with the speech
-recogniser unless ``--known-phones`` is given; the table shows seconds per stage, the
-total, seconds of training per minute of footage, the visemes that got samples, and the
-time to draw one 1280×720 frame of new speech (encoding not included).
+recogniser unless ``--known-phones`` is given.
+
+The first table shows seconds per stage (``cutout`` is the person's masks for the idle
+loop), the total with saving, and seconds of training per minute of footage. The second
+shows what was kept — visemes with samples, samples in all, loop length, model size and
+the share of it taken by the loop's masks — and the time to draw one 1280×720 frame of
+new speech with ``render`` and with ``render_bgra`` (encoding not included), and the
+mouth region's mean frame-to-frame difference (grey levels) over that speech with all
+samples and with only the best one per viseme.
 """
 
 from __future__ import annotations
@@ -20,13 +26,19 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from persona.avatar.video import VideoModel
+    from persona.types import MouthTrack
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-STAGES = ("read", "track", "speech", "loop", "harvest")
+STAGES = ("read", "track", "speech", "loop", "harvest", "cutout")
 
 
 def _script(seconds: float) -> str:
@@ -36,27 +48,40 @@ def _script(seconds: float) -> str:
     return " ".join([SCRIPT] * repeats)
 
 
-def _render_ms(model_path: Path) -> float:
-    """Mean time to draw a 1280×720 frame of a sentence (after one warm-up frame)."""
-    from persona.avatar.video import VideoAvatar
+def _sentence() -> MouthTrack:
     from persona.lipsync import animate
     from persona.script import parse_script
-    from persona.types import FaceState
     from persona.voice import get_voice, synthesize_script
 
-    avatar = VideoAvatar.load(model_path, 1280, 720)
-    script = parse_script("Hello there, how are you doing today?", "en")
-    speech = synthesize_script(script, get_voice("joe", "en"))
-    mouth = animate(speech, 25)
+    script = parse_script("Hello there, how are you doing today? Bob bought a map.", "en")
+    return animate(synthesize_script(script, get_voice("joe", "en")), 25)
+
+
+def _render_ms(model: VideoModel, mouth: MouthTrack, cutout: bool) -> float:
+    """Mean time to draw a 1280×720 frame of a sentence (after one warm-up frame)."""
+    from persona.avatar.video import VideoAvatar
+    from persona.types import FaceState
+
+    avatar = VideoAvatar(model, 1280, 720)
+    avatar.prepare(mouth)
+    draw = avatar.render_bgra if cutout else avatar.render
     states = [
         FaceState(mouth=tuple(mouth.params[k]), frame=k, viseme=mouth.visemes[k])
         for k in range(mouth.n_frames)
     ]
-    avatar.render(states[0])
+    draw(states[0])
     t = time.perf_counter()
     for state in states:
-        avatar.render(state)
+        draw(state)
     return (time.perf_counter() - t) * 1000 / len(states)
+
+
+def _flicker(model: VideoModel, mouth: MouthTrack) -> float:
+    """Mean absolute frame-to-frame difference of the mouth region, grey levels."""
+    from persona.avatar.video import VideoAvatar
+    from persona.avatar.video.sheet import mouth_flicker
+
+    return mouth_flicker(VideoAvatar(model, model.width, model.height), mouth).step
 
 
 def run(seconds: float, known_phones: bool) -> dict[str, float]:
@@ -73,17 +98,45 @@ def run(seconds: float, known_phones: bool) -> dict[str, float]:
         save = time.perf_counter() - t_save
         total = time.perf_counter() - t
         row = {k: float(model.facts["timings"][k]) for k in STAGES}
+        mouth = _sentence()
+        single = replace(model, samples=model.samples.limited(1))
         row.update(
             length=clip.n_frames / clip.fps,
             save=save,
             total=total,
             visemes=len(model.facts["visemes_covered"]),
+            samples=len(model.samples),
             loop_s=model.n_loop / model.fps,
             size_mb=path.stat().st_size / 1e6,
-            render_ms=_render_ms(path),
+            masks_mb=sum(len(m) for m in model.masks) / 1e6,
+            render_ms=_render_ms(model, mouth, cutout=False),
+            bgra_ms=_render_ms(model, mouth, cutout=True),
+            flicker=_flicker(model, mouth),
+            flicker_one=_flicker(single, mouth),
         )
     row["per_min"] = row["total"] / row["length"] * 60
     return row
+
+
+TIMES = (
+    ("clip s", "length"),
+    *((name, name) for name in STAGES),
+    ("save", "save"),
+    ("total s", "total"),
+    ("s/min", "per_min"),
+)
+KEPT = (
+    ("clip s", "length"),
+    ("visemes", "visemes"),
+    ("samples", "samples"),
+    ("loop s", "loop_s"),
+    ("MB", "size_mb"),
+    ("masks MB", "masks_mb"),
+    ("ms/frame", "render_ms"),
+    ("ms bgra", "bgra_ms"),
+    ("flicker", "flicker"),
+    ("1/viseme", "flicker_one"),
+)
 
 
 def main() -> None:
@@ -92,14 +145,16 @@ def main() -> None:
     parser.add_argument("--known-phones", action="store_true")
     args = parser.parse_args()
     rows = [run(s, args.known_phones) for s in args.lengths]
-    head = ["clip s", *STAGES, "save", "total s", "s/min", "visemes", "loop s", "MB", "ms/frame"]
-    print(" | ".join(f"{h:>8}" for h in head))
+    _table(TIMES, rows)
+    print()
+    _table(KEPT, rows)
+
+
+def _table(columns: tuple[tuple[str, str], ...], rows: list[dict[str, float]]) -> None:
+    print(" | ".join(f"{head:>8}" for head, _ in columns))
     for r in rows:
-        cells = [r["length"], *(r[k] for k in STAGES), r["save"], r["total"], r["per_min"]]
-        text = [f"{c:8.2f}" for c in cells]
-        text += [f"{int(r['visemes']):8d}", f"{r['loop_s']:8.2f}", f"{r['size_mb']:8.1f}"]
-        text.append(f"{r['render_ms']:8.1f}")
-        print(" | ".join(text))
+        cells = (r[key] for _, key in columns)
+        print(" | ".join(f"{c:8.2f}" if c % 1 else f"{int(c):8d}" for c in cells))
 
 
 if __name__ == "__main__":

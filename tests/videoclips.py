@@ -4,7 +4,8 @@ No real footage ships with the project, so a clip is made the way a user's phone
 would look to the trainer: the photo engine speaks a script with the bundled portrait
 (pauses give idle stretches), then every frame is moved by a slow camera drift (pan, zoom
 and a small roll), grain is added, and the result is re-encoded in the container asked
-for (MP4, MOV, MKV or WebM), optionally with variable frame timing and without audio.
+for (MP4, MOV, MKV or WebM), optionally with variable frame timing, without audio, or
+stored turned with a rotation tag as phones store portrait video (``rotation``).
 
 The known phones of the render come back with the clip, so a test can train without the
 speech recogniser and check what was harvested against the truth.
@@ -90,11 +91,14 @@ def write_clip(
     noise: float = 3.0,
     audio: bool = True,
     jitter: bool = False,
+    rotation: int = 0,
 ) -> TalkingClip:
     """Write ``rendered`` as a handheld-looking clip in the container ``path`` names.
 
     ``jitter`` writes variable frame timing (every frame's time moved by up to a third of
-    a frame, a few frames dropped), as phones record.
+    a frame, a few frames dropped), as phones record. ``rotation`` (0, 90, 180, 270)
+    stores every picture turned and tags the stream so that a player turns it back
+    clockwise by that much (see :func:`tag_rotation`); ``size`` stays the upright size.
     """
     fps = rendered.fps
     rng = np.random.default_rng(7)
@@ -102,7 +106,8 @@ def write_clip(
         _grain(_drift(f, k / fps) if drift else f, noise, rng)
         for k, f in enumerate(rendered.frames)
     ]
-    _encode(path, moved, fps, rendered.audio if audio else None, rendered.rate, jitter)
+    sound = rendered.audio if audio else None
+    _encode(path, moved, fps, sound, rendered.rate, jitter, rotation)
     h, w = rendered.frames[0].shape[:2]
     return TalkingClip(path, rendered.speech, fps, len(moved), (w, h))
 
@@ -117,23 +122,52 @@ def make_talking_clip(
     noise: float = 3.0,
     audio: bool = True,
     jitter: bool = False,
+    rotation: int = 0,
 ) -> TalkingClip:
     """Render ``text`` with the photo engine and write it as a handheld-looking clip."""
     rendered = render_talking(text, size, fps)
-    return write_clip(rendered, path, drift=drift, noise=noise, audio=audio, jitter=jitter)
+    return write_clip(
+        rendered, path, drift=drift, noise=noise, audio=audio, jitter=jitter, rotation=rotation
+    )
 
 
 def write_still_clip(
-    path: Path, image: np.ndarray, seconds: float, *, fps: int = 2, audio: bool = True
+    path: Path,
+    image: np.ndarray,
+    seconds: float,
+    *,
+    fps: int = 2,
+    audio: bool = True,
+    rotation: int = 0,
 ) -> Path:
     """``image`` held for ``seconds`` at a low frame rate, over a quiet hum: a cheap clip
-    for the checks that come before any speech matters."""
+    for the checks that come before any speech matters (``rotation`` as in
+    :func:`write_clip`)."""
     n = max(1, round(seconds * fps))
     rate = 16000
     t = np.arange(round(seconds * rate)) / rate
     hum = (0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
-    _encode(path, [image] * n, fps, hum if audio else None, rate, jitter=False)
+    _encode(path, [image] * n, fps, hum if audio else None, rate, jitter=False, rotation=rotation)
     return path
+
+
+def tag_rotation(stream: av.VideoStream, degrees: int) -> None:
+    """Tag ``stream`` so that players turn its pictures clockwise by ``degrees`` to show
+    them: a display matrix (what phones write; PyAV 18 and later can set one), or with
+    an older PyAV the ``rotate`` tag, which older FFmpeg muxers turned into a display
+    matrix and newer ones drop (:func:`read_rotation` tells which happened)."""
+    if hasattr(stream, "set_display_rotation"):
+        stream.set_display_rotation(-degrees)  # PyAV counts counter-clockwise
+    else:
+        stream.metadata["rotate"] = str(degrees)
+
+
+def read_rotation(path: Path) -> int:
+    """The clockwise turn (0..270) the file's first picture asks to be shown with, as
+    FFmpeg reads it back from the display matrix (0 when there is none)."""
+    with av.open(str(path)) as container:
+        frame = next(container.decode(video=0))
+        return round(-float(getattr(frame, "rotation", 0) or 0)) % 360
 
 
 def _drift(frame: np.ndarray, t: float) -> np.ndarray:
@@ -163,18 +197,27 @@ def _encode(
     audio: np.ndarray | None,
     rate: int,
     jitter: bool,
+    rotation: int = 0,
 ) -> None:
     video_codec, audio_codec = _CODECS[path.suffix.lower()]
+    if rotation % 360:
+        # stored turned back (counter-clockwise) by what the tag tells a player to turn
+        frames = [np.ascontiguousarray(np.rot90(f, k=rotation // 90)) for f in frames]
     h, w = frames[0].shape[:2]
     with av.open(str(path), "w") as out:
         vs = out.add_stream(video_codec, rate=fps)
+        assert isinstance(vs, av.VideoStream)
         vs.width, vs.height, vs.pix_fmt = w, h, "yuv420p"
+        if rotation % 360:
+            tag_rotation(vs, rotation % 360)
         if jitter:  # millisecond times leave room for uneven frame spacing
             vs.codec_context.time_base = vs.time_base = Fraction(1, 1000)
-        as_ = None
+        as_: av.AudioStream | None = None
         if audio is not None:
             # 16 kHz keeps FFmpeg's AAC encoder quick; Opus takes 48 kHz only.
-            as_ = out.add_stream(audio_codec, rate=48000 if audio_codec == "libopus" else 16000)
+            sound = out.add_stream(audio_codec, rate=48000 if audio_codec == "libopus" else 16000)
+            assert isinstance(sound, av.AudioStream)
+            as_ = sound
         rng = np.random.default_rng(3)
         for k, image in enumerate(frames):
             if jitter and k % 37 == 5:

@@ -1,4 +1,9 @@
-"""The talking-photo avatar: one portrait, deformed per frame by its rig."""
+"""The talking-photo avatar: one portrait, deformed per frame by its rig.
+
+:meth:`PhotoAvatar.render` draws the framed photo as it is; :meth:`PhotoAvatar.render_bgra`
+draws the person alone over transparency (:mod:`persona.avatar.cutout`), for scenes that
+composite them over their own background.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,13 @@ import numpy as np
 
 from persona.avatar import topology as tp
 from persona.avatar.background import Background, person_mask, replace_background
+from persona.avatar.cutout import (
+    cutout_plate,
+    matte_finder,
+    placed_mask,
+    solid_over,
+    with_face,
+)
 from persona.avatar.framing import DEFAULT_SHOT, Framed, frame_photo
 from persona.avatar.image import load_image
 from persona.avatar.landmarks import Landmarker, default_landmarker
@@ -38,11 +50,22 @@ _TEETH, _TONGUE = MOUTH_CHANNELS.index("teeth"), MOUTH_CHANNELS.index("tongue")
 
 
 class PhotoAvatar:
-    """Renders :class:`FaceState`s of one photo at a fixed output size."""
+    """Renders :class:`FaceState`s of one photo at a fixed output size.
+
+    ``matte`` returns the person's alpha on the plate (float32 0..1, :meth:`render_bgra`
+    calls it once, when first drawing without the background); without it the person
+    is found on the plate itself.
+    """
 
     kind = "photo"
 
-    def __init__(self, framed: Framed, rig: PhotoRig) -> None:
+    def __init__(
+        self,
+        framed: Framed,
+        rig: PhotoRig,
+        *,
+        matte: Callable[[], np.ndarray] | None = None,
+    ) -> None:
         self.framed = framed
         self.rig = rig
         self.width = framed.plate.shape[1]
@@ -54,6 +77,9 @@ class PhotoAvatar:
         self._lash = _lash_colour(framed.plate, framed.points)
         self._vertex_weight = head_weight(rig, rig.vertices)
         self._grid = HeadGrid.build(rig, self.roi)
+        self._matte = matte
+        self._cutout: np.ndarray | None = None  # premultiplied BGRA plate of the person
+        self._bgra: np.ndarray | None = None
 
     @classmethod
     def from_image(
@@ -85,10 +111,17 @@ class PhotoAvatar:
                 f"the face is too small to animate ({x1 - x0:.0f} px wide, at least "
                 f"{MIN_FACE_PX} px): use a closer or larger photo"
             )
+        mask = None
         if background is not None:
-            image = replace_background(image, person_mask(image), background)
+            mask = person_mask(image)
+            image = replace_background(image, mask, background)
         framed = frame_photo(image, face.points, width, height, shot=shot)
-        return cls(framed, build_rig(framed.points, face.depth * framed.scale))
+        rig = build_rig(framed.points, face.depth * framed.scale)
+        if mask is None:
+            return cls(framed, rig, matte=matte_finder(image, face.points, framed))
+        # The matte comes from the person, not from what now stands behind them.
+        placed = placed_mask(mask, framed, face.points, image.shape)
+        return cls(framed, rig, matte=lambda: placed)
 
     @classmethod
     def from_path(
@@ -108,6 +141,42 @@ class PhotoAvatar:
     # ------------------------------------------------------------------ rendering
 
     def render(self, state: FaceState) -> Frame:
+        self._draw(state, self.framed.plate, self._buffer)
+        x, y, w, h = self.roi
+        return Frame(image=self._buffer, dirty=Rect(x, y, w, h))
+
+    def render_bgra(self, state: FaceState) -> np.ndarray:
+        """The person alone over transparency: (H, W, 4) uint8 BGRA, premultiplied alpha.
+
+        The first call finds the person's matte (MediaPipe selfie segmentation); every
+        call moves it with the head and the face mesh exactly as the colour moves. The
+        buffer is reused by the next call: copy what you keep.
+        """
+        if self._cutout is None:
+            self._cutout = cutout_plate(self.framed.plate, self._person_matte())
+            self._bgra = self._cutout.copy()
+        bgra = self._bgra
+        assert bgra is not None
+        dst = self._draw(state, self._cutout, bgra)
+        # The painted mouth and lashes are the face: opaque, whatever the matte says.
+        mw = self.rig.frame.mouth_width
+        solid_over(bgra, dst[list(tp.OUTER_LIP_RING)], 0.1 * mw)
+        if state.blink > 0.5:
+            for eye in (tp.EYE_L_UPPER + tp.EYE_L_LOWER, tp.EYE_R_UPPER + tp.EYE_R_LOWER):
+                solid_over(bgra, dst[list(eye)], 0.1 * mw)
+        return bgra
+
+    def _person_matte(self) -> np.ndarray:
+        find, self._matte = self._matte, None  # the cut-out plate holds it from now on
+        matte = person_mask(self.framed.plate) if find is None else find()
+        return with_face(matte, self.framed.points)
+
+    def _draw(self, state: FaceState, plate: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """Resample ``plate`` (BGR, or premultiplied BGRA) for ``state`` into ``out``'s ROI;
+        return the moved mesh vertices.
+
+        Only the ROI changes; outside it ``out`` keeps what it was made with.
+        """
         import cv2
 
         rig = self.rig
@@ -131,23 +200,25 @@ class PhotoAvatar:
             if fw > 0 and fh > 0:
                 fine = mapping[fy - y : fy - y + fh, fx - x : fx - x + fw]
                 fine[...] = mesh_map(rig, dst, (fx, fy, fw, fh), fine, step=FINE_STEP)
-        out = cv2.remap(
-            self.framed.plate, mapping, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        out[y : y + h, x : x + w] = cv2.remap(
+            plate, mapping, None, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
         )
-        self._buffer[y : y + h, x : x + w] = out
-        paint_interior(self._buffer, self._mouth_pose(state, weights, dst, pose), self.look)
+        # The mouth and eyes lie inside the face, where a cut-out's alpha is 1: painting
+        # its colour channels keeps the colour premultiplied.
+        colour = out[..., :3]
+        paint_interior(colour, self._mouth_pose(state, weights, dst, pose), self.look)
         if state.blink > 0.5:
-            self._draw_lashes(dst, state.blink)
-        return Frame(image=self._buffer, dirty=Rect(x, y, w, h))
+            self._draw_lashes(colour, dst, state.blink)
+        return dst
 
-    def _draw_lashes(self, dst: np.ndarray, blink: float) -> None:
+    def _draw_lashes(self, image: np.ndarray, dst: np.ndarray, blink: float) -> None:
         """The lash line of a closing eye (hides the lid seam where the lids meet)."""
         s = min(1.0, (blink - 0.5) / 0.4)
         alpha = s * s * (3 - 2 * s)
         thickness = max(1.2, 0.012 * self.rig.frame.face_width)
         for upper in (tp.EYE_L_UPPER, tp.EYE_R_UPPER):
             curve = smooth_curve(dst[list(upper)])
-            draw_line(self._buffer, curve, self._lash, thickness, 0.85 * alpha)
+            draw_line(image, curve, self._lash, thickness, 0.85 * alpha)
 
     def _mouth_pose(
         self, state: FaceState, weights: np.ndarray, dst: np.ndarray, pose: HeadPose

@@ -11,28 +11,28 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
+from tests.unit.avatar.videomodels import GREY, face_points, grey_model, rewrite_model, shown
 from tests.videoclips import write_still_clip
 
 from persona.avatar import topology as tp
 from persona.avatar.video.harvest import (
     ANCHORS,
-    MouthSamples,
+    PER_VISEME,
     apply,
     mouth_box,
     pick_samples,
     similarity,
+    viseme_contexts,
 )
 from persona.avatar.video.ingest import iter_frames, open_clip, turn, upright_turn
 from persona.avatar.video.loop import LoopPlan, loop_frames, plan_loop, speaking_frames
-from persona.avatar.video.model import VideoModel, atlas, encode_jpeg, unpack_atlas
+from persona.avatar.video.model import VideoModel, atlas, unpack_atlas
 from persona.avatar.video.render import VideoAvatar
 from persona.avatar.video.track import Track
 from persona.errors import AudioError, InputError, VideoError
 from persona.lipsync import animate
 from persona.lipsync.visemes import VISEMES
 from persona.types import SILENCE, FaceState, MouthTrack, Phone, Speech
-
-GREY = (120, 130, 140)
 
 # ---------------------------------------------------------------------------- ingest
 
@@ -120,7 +120,7 @@ def _still() -> np.ndarray:
 
 def _track(small: np.ndarray) -> Track:
     n = small.shape[0]
-    points = np.tile(_face_points()[None], (n, 1, 1))
+    points = np.tile(face_points()[None], (n, 1, 1))
     return Track(
         points=points,
         depth=np.zeros((n, tp.N_POINTS), np.float32),
@@ -174,17 +174,8 @@ def test_cross_fade_leads_into_the_first_frame() -> None:
 # ---------------------------------------------------------------------------- geometry
 
 
-def _face_points() -> np.ndarray:
-    """A plausible 478-point face in a 96×54 picture (only a few points matter here)."""
-    rng = np.random.default_rng(0)
-    pts = np.column_stack([rng.uniform(30, 66, tp.N_POINTS), rng.uniform(8, 50, tp.N_POINTS)])
-    for i, p in {61: (40, 38), 291: (56, 38), 2: (48, 31), tp.CHIN: (48, 48)}.items():
-        pts[i] = p
-    return pts.astype(np.float32)
-
-
 def test_similarity_undoes_a_known_motion() -> None:
-    src = _face_points()[list(ANCHORS)]
+    src = face_points()[list(ANCHORS)]
     angle, scale, shift = math.radians(7), 1.3, np.array([12.0, -5.0])
     rot = scale * np.array(
         [[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]]
@@ -196,7 +187,7 @@ def test_similarity_undoes_a_known_motion() -> None:
 
 
 def test_mouth_mask_is_feathered_to_zero_at_the_crop_edge() -> None:
-    box = mouth_box(_face_points())
+    box = mouth_box(face_points())
     mask = box.mask()
     assert mask.shape == (box.h, box.w)
     assert mask.max() > 0.99 and mask[box.h // 2, box.w // 2] > 0.99
@@ -204,11 +195,13 @@ def test_mouth_mask_is_feathered_to_zero_at_the_crop_edge() -> None:
     assert edges.max() < 0.02
 
 
-def test_samples_are_picked_per_viseme_and_spread_out() -> None:
+def test_samples_are_picked_per_viseme_spread_out_and_varied() -> None:
+    """Syllables b-ɑ-u, f-ɑ-i, t-ɑ-u ...: the kept mouths of a viseme are its fully
+    reached frames, a few frames apart, and those of ɑ come from different contexts."""
     phones = [Phone(SILENCE, 0, 200)]
     t = 200
-    for i in range(8):
-        for sym, dur in (("b", 80), ("ɑ", 200), ("u", 200)):
+    for i in range(9):
+        for sym, dur in (("bft"[i % 3], 80), ("ɑ", 200), ("ui"[i % 2], 200)):
             phones.append(Phone(sym, t, t + dur))
             t += dur
         phones.append(Phone(SILENCE, t, t + 100 + 20 * i))
@@ -216,7 +209,7 @@ def test_samples_are_picked_per_viseme_and_spread_out() -> None:
     speech = Speech(np.zeros(t * 16, np.float32), 16000, tuple(phones))
     mouth = animate(speech, 25.0)
     n = mouth.n_frames
-    points = np.tile(_face_points()[None], (n, 1, 1))
+    points = np.tile(face_points()[None], (n, 1, 1))
     jaw = mouth.channel("jaw")
     points[:, tp.LOWER_LIP_CENTER, 1] += 6 * jaw  # the tracked lips follow the phones
     track = Track(
@@ -224,73 +217,37 @@ def test_samples_are_picked_per_viseme_and_spread_out() -> None:
         np.zeros((n, 4, 4), np.uint8), 1.0, np.ones(n, np.float32),
     )  # fmt: skip
     picks = pick_samples(track, mouth, reference=0)
-    assert {"MBP", "AA", "OO"} <= set(picks)
-    for frames in picks.values():
-        assert 1 <= len(frames) <= 3
+    assert picks[0].viseme == "X" and picks[0].frame == 0 and not picks[0].params.any()
+    before, after = viseme_contexts(mouth.visemes)
+    by_viseme: dict[str, list[int]] = {}
+    for p in picks[1:]:
+        by_viseme.setdefault(p.viseme, []).append(p.frame)
+        assert mouth.visemes[p.frame] == p.viseme
+        assert (p.before, p.after) == (before[p.frame], after[p.frame])
+    assert {"MBP", "FV", "AA", "OO", "EE"} <= set(by_viseme)
+    for frames in by_viseme.values():
+        assert 1 <= len(frames) <= PER_VISEME
         assert all(abs(a - b) >= 4 for a in frames for b in frames if a != b)
-    for k in picks["AA"]:
-        assert mouth.visemes[k] == "AA" and jaw[k] > 0.5
-    for k in picks["MBP"]:
-        assert jaw[k] == 0.0
+    aa = [p for p in picks if p.viseme == "AA"]
+    assert all(jaw[p.frame] > 0.5 for p in aa)
+    contexts = {(p.before, p.after) for p in aa}
+    assert len(aa) >= 4 and len(contexts) == len(aa), [(p.before, p.after) for p in aa]
+    assert {p.before for p in aa} >= {"MBP", "FV"} and {p.after for p in aa} == {"OO", "EE"}
+    assert all(jaw[p.frame] == 0.0 for p in picks if p.viseme == "MBP")
+
+
+def test_viseme_contexts_are_the_neighbouring_runs() -> None:
+    before, after = viseme_contexts(["X", "X", "MBP", "AA", "AA", "OO", "X"])
+    assert before == ("", "", "X", "MBP", "MBP", "AA", "OO")
+    assert after == ("MBP", "MBP", "AA", "OO", "OO", "X", "")
+    assert viseme_contexts([]) == ((), ())
 
 
 # ---------------------------------------------------------------------------- model + render
 
 
-def _model(mode: str = "idle") -> VideoModel:
-    """Loop frames of one grey; one sample per viseme, each a disc of its own colour in
-    the middle of a grey crop (so colour matching leaves the disc alone)."""
-    points = _face_points()
-    box = mouth_box(points)
-    names = ["X", "MBP", "AA", "OO", "EE"]
-    crops = np.empty((len(names), box.h, box.w, 3), np.uint8)
-    crops[:] = GREY
-    for i in range(len(names)):
-        yy, xx = np.mgrid[: box.h, : box.w]
-        disc = (yy - box.h * 0.55) ** 2 + (xx - box.w / 2) ** 2 < (0.2 * min(box.h, box.w)) ** 2
-        crops[i][disc] = (20 + 40 * i, 200 - 30 * i, 60)
-    samples = MouthSamples(
-        box=box,
-        crops=crops,
-        points=np.zeros((len(names), 4, 2), np.float32),
-        params=np.array([VISEMES[v].target for v in names], np.float32),
-        visemes=tuple(names),
-        sharpness=np.ones(len(names), np.float32),
-        frames=np.arange(len(names), dtype=np.int32),
-    )
-    loop = []
-    for k in range(10):
-        image = np.empty((54, 96, 3), np.uint8)
-        image[:] = GREY
-        image[0, 0] = (k * 20, 0, 0)  # marks the loop frame
-        loop.append(encode_jpeg(image))
-    return VideoModel(
-        fps=25,
-        width=96,
-        height=54,
-        mode=mode,
-        loop=tuple(loop),
-        loop_points=np.tile(points[None], (10, 1, 1)),
-        reference=np.full((54, 96, 3), 128, np.uint8),
-        reference_points=points,
-        reference_depth=np.zeros(tp.N_POINTS, np.float32),
-        samples=samples,
-        facts={"loop": {"seam": 0.01}},
-    )
-
-
-def _shown(avatar: VideoAvatar, state: FaceState) -> tuple[int, int, int]:
-    """The colour at the mouth's centre (the sample's disc) in the output."""
-    image = avatar.render(state).image
-    box = avatar.model.samples.box
-    centre = np.array([box.x + box.w / 2, box.y + 0.55 * box.h])
-    x, y = centre @ avatar._place[:, :2].T + avatar._place[:, 2]
-    b, g, r = image[round(y), round(x)].astype(int)
-    return int(b), int(g), int(r)
-
-
 def test_model_file_round_trip(tmp_path: Path) -> None:
-    model = _model()
+    model = grey_model()
     path = model.save(tmp_path / "m.zip")
     assert not list(tmp_path.glob(".*partial"))
     back = VideoModel.load(path)
@@ -303,11 +260,18 @@ def test_model_file_round_trip(tmp_path: Path) -> None:
     assert np.abs(back.loop_frame(3).astype(int) - model.loop_frame(3)).max() == 0
 
 
-def test_damaged_model_file_is_an_input_error(tmp_path: Path) -> None:
-    path = _model().save(tmp_path / "m.zip")
+def test_damaged_or_newer_model_file_is_an_input_error(tmp_path: Path) -> None:
+    path = grey_model().save(tmp_path / "m.zip")
     data = path.read_bytes()
-    path.write_bytes(data.replace(b'"format": 1', b'"format": 9'))
+    path.write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError, match="damaged"):
+        VideoModel.load(path)
+    path.write_bytes(data)
+    rewrite_model(path, lambda index: {**index, "format": "two"})
+    with pytest.raises(InputError, match="damaged: unknown model format 'two'"):
+        VideoModel.load(path)
+    rewrite_model(path, lambda index: {**index, "format": 9})
+    with pytest.raises(InputError, match="format 9, newer than this version"):
         VideoModel.load(path)
     with pytest.raises(InputError, match="not found"):
         VideoModel.load(tmp_path / "none.zip")
@@ -321,7 +285,7 @@ def test_atlas_packs_and_unpacks() -> None:
 
 
 def test_render_any_size_and_loop_playback() -> None:
-    model = _model()
+    model = grey_model()
     for w, h in ((320, 180), (180, 320), (256, 256)):
         frame = VideoAvatar(model, w, h).render(FaceState.rest())
         assert frame.image.shape == (h, w, 3)
@@ -334,14 +298,14 @@ def test_render_any_size_and_loop_playback() -> None:
 
 
 def test_idle_loop_shows_its_own_mouth_at_rest_and_samples_when_talking() -> None:
-    avatar = VideoAvatar(_model("idle"), 192, 108)
-    assert _shown(avatar, FaceState.rest()) == pytest.approx(GREY, abs=3)
-    aa = _shown(avatar, FaceState(mouth=VISEMES["AA"].target, viseme="AA"))
-    oo = _shown(avatar, FaceState(mouth=VISEMES["OO"].target, viseme="OO", frame=5))
+    avatar = VideoAvatar(grey_model("idle"), 192, 108)
+    assert shown(avatar, FaceState.rest()) == pytest.approx(GREY, abs=3)
+    aa = shown(avatar, FaceState(mouth=VISEMES["AA"].target, viseme="AA"))
+    oo = shown(avatar, FaceState(mouth=VISEMES["OO"].target, viseme="OO", frame=5))
     assert aa == pytest.approx((100, 140, 60), abs=6)
     assert oo == pytest.approx((140, 110, 60), abs=6)
-    replaced = VideoAvatar(_model("replaced"), 192, 108)
-    assert _shown(replaced, FaceState.rest()) == pytest.approx((20, 200, 60), abs=6)
+    replaced = VideoAvatar(grey_model("replaced"), 192, 108)
+    assert shown(replaced, FaceState.rest()) == pytest.approx((20, 200, 60), abs=6)
 
 
 def test_samples_do_not_flicker() -> None:
@@ -356,11 +320,11 @@ def test_samples_do_not_flicker() -> None:
     phones.append(Phone(SILENCE, t, t + 300))
     speech = Speech(np.zeros((t + 300) * 16, np.float32), 16000, tuple(phones))
     mouth: MouthTrack = animate(speech, 25.0)
-    avatar = VideoAvatar(_model("replaced"), 192, 108)
-    shown, changes_of_viseme = [], 0
+    avatar = VideoAvatar(grey_model("replaced"), 192, 108)
+    colours, changes_of_viseme = [], 0
     for k in range(mouth.n_frames):
         state = FaceState(mouth=tuple(mouth.params[k]), frame=k, viseme=mouth.visemes[k])
-        shown.append(_shown(avatar, state))
+        colours.append(shown(avatar, state))
         changes_of_viseme += k > 0 and mouth.visemes[k] != mouth.visemes[k - 1]
-    changes = sum(a != b for a, b in itertools.pairwise(shown))
+    changes = sum(a != b for a, b in itertools.pairwise(colours))
     assert changes <= 2 * changes_of_viseme  # a change shows a blend frame, then the sample

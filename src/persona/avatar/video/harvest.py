@@ -1,10 +1,13 @@
 """The person's own mouths, keyed by viseme (the sample library of Video Rewrite).
 
 The clip's speech gives a viseme and mouth parameters for every frame (our lip sync run
-on the recognised phones). For each viseme the best few frames are kept: the viseme's
-shape fully reached, the tracked lip opening agreeing with what the phones predict (a
-mis-timed phone shows the wrong mouth), the head close to the reference pose, the face
-sharp; picks at least a few frames apart so they differ.
+on the recognised phones). A frame makes a good sample when the viseme's shape is fully
+reached, the tracked lip opening agrees with what the phones predict (a mis-timed phone
+shows the wrong mouth), the head is close to the reference pose and the face is sharp.
+Each occurrence of a viseme offers its best frame; of those, several are kept per
+viseme, chosen to differ — another viseme before or after, a wider or narrower opening —
+so that a render can pick the one whose context matches the new speech (Video Rewrite
+keeps its mouths with their neighbouring phonemes for the same reason).
 
 Each kept mouth is cut out in the reference frame's geometry: a similarity transform
 (rotation, scale, shift) from the points that do not move when talking — eye corners,
@@ -15,8 +18,9 @@ the same kind of transform.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -28,11 +32,15 @@ from persona.avatar.video.track import (
     head_pose,
     mouth_opening,
 )
-from persona.lipsync.visemes import PAUSE, REST, VISEMES
+from persona.lipsync.visemes import NEUTRAL, PAUSE, REST, VISEMES
 from persona.types import MouthTrack
 
-PER_VISEME = 3
+PER_VISEME = 5  # mouths kept per viseme, at most
 MIN_APART = 4  # frames between two picks of one viseme
+QUALITY_MARGIN = 1.5  # a further pick scores at most this much worse than the viseme's best
+MIN_NOVELTY = 0.5  # ... and differs at least this much from every pick kept before it
+OPEN_STEP = 0.15  # a jaw opening this different counts as a whole difference
+SEEN_JAW = 0.25  # a sample's jaw parameter moves this far towards the opening the tracker saw
 ANCHORS = (33, 133, 362, 263, 1, 4, 5, 6, 168, 195, 197, 98, 327, 234, 454, 93, 323)
 """Landmarks that talking does not move: eye corners, nose, cheeks."""
 
@@ -102,9 +110,39 @@ class MouthSamples:
     visemes: tuple[str, ...]
     sharpness: np.ndarray  # float32 (k,)
     frames: np.ndarray  # int32 (k,) clip frame of each sample
+    before: tuple[str, ...] = ()  # viseme spoken before each sample ("" unknown)
+    after: tuple[str, ...] = ()  # ... and after it; both empty in older models
 
     def __len__(self) -> int:
         return len(self.visemes)
+
+    def context(self, j: int) -> tuple[str, str]:
+        """The visemes before and after sample ``j`` in the clip (``""``: unknown)."""
+        if len(self.before) != len(self.visemes) or len(self.after) != len(self.visemes):
+            return "", ""
+        return self.before[j], self.after[j]
+
+    def limited(self, per_viseme: int) -> MouthSamples:
+        """The library with at most ``per_viseme`` samples per viseme (the first, which
+        are the best)."""
+        seen: dict[str, int] = {}
+        keep = []
+        for j, name in enumerate(self.visemes):
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] <= per_viseme:
+                keep.append(j)
+        contexts = [self.context(j) for j in keep]
+        return replace(
+            self,
+            crops=self.crops[keep],
+            points=self.points[keep],
+            params=self.params[keep],
+            visemes=tuple(self.visemes[j] for j in keep),
+            sharpness=self.sharpness[keep],
+            frames=self.frames[keep],
+            before=tuple(c[0] for c in contexts) if self.before else (),
+            after=tuple(c[1] for c in contexts) if self.after else (),
+        )
 
     @property
     def covered(self) -> tuple[str, ...]:
@@ -127,18 +165,83 @@ def choose_reference(track: Track, speaking: np.ndarray) -> int:
     return int(np.argmin(score))
 
 
+def viseme_contexts(visemes: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """For every frame, the viseme spoken before its own and the one after it: the
+    visemes of the neighbouring runs of equal frames (``""`` at the track's ends)."""
+    names = list(visemes)
+    if not names:
+        return (), ()
+    change = np.r_[0, [int(a != b) for a, b in itertools.pairwise(names)]]
+    run_of = np.cumsum(change)
+    runs = [names[0], *(names[k] for k in np.flatnonzero(change))]
+    before = tuple(runs[r - 1] if r > 0 else "" for r in run_of)
+    after = tuple(runs[r + 1] if r + 1 < len(runs) else "" for r in run_of)
+    return before, after
+
+
+@dataclass(frozen=True, eq=False)
+class Pick:
+    """A mouth to cut: its viseme, clip frame, the mouth parameters it stands for, and
+    the visemes spoken before and after it in the clip."""
+
+    viseme: str
+    frame: int
+    params: np.ndarray  # our lip sync at the frame, the jaw averaged with what was seen
+    before: str
+    after: str
+
+
 def pick_samples(
     track: Track, mouth: MouthTrack, reference: int, per_viseme: int = PER_VISEME
-) -> dict[str, list[int]]:
-    """Frames to cut mouths from, best first, per viseme (rest and pause left out)."""
+) -> list[Pick]:
+    """The mouths to cut: the reference's resting mouth (viseme ``X``) first, then up to
+    ``per_viseme`` per spoken viseme, best first.
+
+    Every occurrence of a viseme offers its best frame. The best occurrence is kept,
+    then, among those scoring at most :data:`QUALITY_MARGIN` worse, the ones that
+    differ most from what is kept already — another viseme before or after, a
+    different opening — while each differs by at least :data:`MIN_NOVELTY`.
+    """
     n = min(track.n_frames, mouth.n_frames)
+    score, seen = _frame_scores(track, mouth, reference, n)
+    names = np.array(mouth.visemes[:n], dtype=object)
+    before, after = viseme_contexts(mouth.visemes[:n])
+    runs = np.cumsum(np.r_[0, names[1:] != names[:-1]]) if n else np.zeros(0, int)
+
+    def difference(a: int, b: int) -> float:
+        return (
+            float(before[a] != before[b])
+            + float(after[a] != after[b])
+            + min(1.0, abs(float(seen[a] - seen[b])) / OPEN_STEP)
+        )
+
+    picks = [Pick(REST, reference, np.zeros(mouth.params.shape[1], np.float32), "", "")]
+    for name in dict.fromkeys(names[(names != REST) & (names != PAUSE)]):
+        frames = np.flatnonzero(names == name)
+        best_of_run: dict[int, int] = {}
+        for k in frames[np.argsort(score[frames], kind="stable")]:
+            best_of_run.setdefault(int(runs[k]), int(k))
+        candidates = sorted(best_of_run.values(), key=lambda k: score[k])
+        for k in _diverse(candidates, score, difference, per_viseme):
+            params = mouth.params[k].astype(np.float32)
+            params[0] += SEEN_JAW * (seen[k] - params[0])
+            picks.append(Pick(str(name), k, params, before[k], after[k]))
+    return picks
+
+
+def _frame_scores(
+    track: Track, mouth: MouthTrack, reference: int, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """How good a sample each frame would make (lower is better), and the jaw opening
+    the tracker saw there, in lip-sync units."""
     params = mouth.params[:n].astype(np.float64)
     jaw = params[:, 0]
     opening = mouth_opening(track.points[:n]).astype(np.float64)
-    names = np.array(mouth.visemes[:n], dtype=object)
-    talking = (names != REST) & (names != PAUSE)
+    names = mouth.visemes[:n]
+    talking = np.array([v not in (REST, PAUSE) for v in names], bool)
     # What the phones predict for the lip opening, fitted to this person's mouth.
     fit = np.polyfit(jaw[talking], opening[talking], 1) if talking.sum() > 4 else (0.3, 0.0)
+    seen = (opening - fit[1]) / fit[0] if fit[0] > 0.05 else jaw
     residual = np.abs(opening - np.polyval(fit, jaw))
     residual /= max(float(np.std(residual[talking])) if talking.any() else 0.0, 1e-3)
     pose = head_pose(track.points[:n])
@@ -146,32 +249,38 @@ def pick_samples(
     sharp = np.log(
         np.maximum(track.sharpness[:n], 1e-3) / max(float(np.median(track.sharpness)), 1)
     )
-    picks: dict[str, list[int]] = {}
-    for name in dict.fromkeys(names[talking]):
-        frames = np.flatnonzero(names == name)
-        target = np.asarray(VISEMES[name].target)
-        reached = np.abs(params[frames] - target).sum(axis=1)
-        score = 3.0 * reached + residual[frames] + 0.3 * pose_z[frames] - 0.5 * sharp[frames]
-        score += 2.0 * ~track.found[frames]
-        chosen: list[int] = []
-        for k in frames[np.argsort(score)]:
-            if all(abs(int(k) - c) >= MIN_APART for c in chosen):
-                chosen.append(int(k))
-            if len(chosen) == per_viseme:
-                break
-        picks[str(name)] = chosen
-    return picks
+    targets = np.array([VISEMES.get(v, VISEMES[NEUTRAL]).target for v in names])
+    reached = np.abs(params - targets).sum(axis=1) if n else np.zeros(0)
+    score = 3.0 * reached + residual + 0.3 * pose_z - 0.5 * sharp + 2.0 * ~track.found[:n]
+    return score, np.clip(seen, 0.0, 1.2).astype(np.float32)
 
 
-def sample_rows(
-    mouth: MouthTrack, reference: int, picks: Mapping[str, list[int]]
-) -> list[tuple[str, int, np.ndarray]]:
-    """(viseme, frame, mouth params) of every sample: the reference's resting mouth as
-    viseme ``X`` first, then the picks."""
-    rows: list[tuple[str, int, np.ndarray]] = [(REST, reference, np.zeros(mouth.params.shape[1]))]
-    for name, chosen in picks.items():
-        rows += [(name, k, mouth.params[k]) for k in chosen]
-    return rows
+def _diverse(
+    candidates: list[int],
+    score: np.ndarray,
+    difference: Callable[[int, int], float],
+    per_viseme: int,
+) -> list[int]:
+    """Up to ``per_viseme`` of ``candidates`` (best first): the best, then greedily the
+    one whose difference from the kept ones, less half its extra cost, is largest."""
+    if not candidates:
+        return []
+    best = float(score[candidates[0]])
+    pool = [k for k in candidates[1:] if score[k] <= best + QUALITY_MARGIN]
+    chosen = [candidates[0]]
+    while len(chosen) < per_viseme:
+        novelty = {
+            k: min(difference(k, c) for c in chosen)
+            for k in pool
+            if all(abs(k - c) >= MIN_APART for c in chosen)
+        }
+        novel = {k: v - 0.5 * (score[k] - best) for k, v in novelty.items() if v >= MIN_NOVELTY}
+        if not novel:
+            break
+        k = max(novel, key=lambda c: novel[c])
+        chosen.append(k)
+        pool.remove(k)
+    return chosen
 
 
 def cut_mouth(
@@ -191,22 +300,24 @@ def cut_mouth(
 
 def assemble(
     box: MouthBox,
-    rows: list[tuple[str, int, np.ndarray]],
+    picks: Sequence[Pick],
     cuts: Mapping[int, tuple[np.ndarray, np.ndarray]],
 ) -> MouthSamples:
-    """The sample library from the rows and the mouths cut from their frames."""
+    """The sample library from the picks and the mouths cut from their frames."""
     import cv2
 
-    crops = np.stack([cuts[k][0] for _, k, _ in rows])
+    crops = np.stack([cuts[p.frame][0] for p in picks])
     sharp = [
         float(cv2.Laplacian(cv2.cvtColor(c, cv2.COLOR_BGR2GRAY), cv2.CV_32F).var()) for c in crops
     ]
     return MouthSamples(
         box=box,
         crops=crops,
-        points=np.stack([cuts[k][1] for _, k, _ in rows]).astype(np.float32),
-        params=np.stack([r[2] for r in rows]).astype(np.float32),
-        visemes=tuple(r[0] for r in rows),
+        points=np.stack([cuts[p.frame][1] for p in picks]).astype(np.float32),
+        params=np.stack([p.params for p in picks]).astype(np.float32),
+        visemes=tuple(p.viseme for p in picks),
         sharpness=np.asarray(sharp, np.float32),
-        frames=np.asarray([r[1] for r in rows], np.int32),
+        frames=np.asarray([p.frame for p in picks], np.int32),
+        before=tuple(p.before for p in picks),
+        after=tuple(p.after for p in picks),
     )

@@ -77,7 +77,7 @@ def open_clip(path: str | Path, *, work_side: int = WORK_SIDE, fps: int = FPS) -
         first = _first_frame(container, path)
         duration = _duration(container, stream)
         rate = stream.average_rate or stream.guessed_rate
-        rotation = upright_turn(int(getattr(first, "rotation", 0) or 0))
+        rotation = upright_turn(display_rotation(stream, first))
     except (av.FFmpegError, ValueError) as exc:
         raise VideoError(f"cannot read video {path.name}: {exc}") from exc
     finally:
@@ -98,6 +98,21 @@ def open_clip(path: str | Path, *, work_side: int = WORK_SIDE, fps: int = FPS) -
         work_height=_even(h * scale),
         fps=fps,
     )
+
+
+def display_rotation(stream: av.VideoStream, frame: av.VideoFrame) -> int:
+    """The rotation the clip asks a player to show its pictures with, in FFmpeg's
+    convention (counter-clockwise degrees): the display matrix FFmpeg attaches to every
+    decoded frame (MP4, MOV and MKV carry one; phones write it), or else the older
+    ``rotate`` tag (clockwise degrees) that some files carry in the stream's metadata."""
+    matrix = float(getattr(frame, "rotation", 0) or 0)
+    if matrix:
+        return round(matrix)
+    tags = {k.lower(): v for k, v in (stream.metadata or {}).items()}
+    try:
+        return -round(float(tags.get("rotate", 0)))
+    except ValueError:
+        return 0
 
 
 def upright_turn(display_rotation: int) -> int:

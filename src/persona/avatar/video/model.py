@@ -3,14 +3,18 @@
 The model file is a ZIP archive (stored, not compressed: its members are JPEG, PNG and
 NPZ already)::
 
-    index.json       format, frame rate, working size, loop mode, samples' visemes, facts
+    index.json       format, frame rate, working size, loop mode, samples' visemes and
+                     contexts (the visemes before and after each), facts
     loop/00000.jpg   the idle loop's frames, in order
+    masks/00000.png  the person's alpha (grey, 0..255) per loop frame, at most
+                     360 lines (format 2; a format 1 model computes them when asked)
     reference.png    the reference frame (rest mouth and the photo-rig fallback)
     mouths.png       the mouth samples side by side, one row of the atlas per 8
     arrays.npz       landmarks of loop and reference frames, samples' points and params
 
 It is written to a hidden file next to the target and renamed into place, so a failed
-save leaves nothing.
+save leaves nothing. Format 1 files (one mouth per viseme slot, no contexts, no masks)
+still load; a file from a newer format is refused with a message saying so.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ import numpy as np
 from persona.avatar.video.harvest import MouthBox, MouthSamples
 from persona.errors import InputError
 
-FORMAT = 1
+FORMAT = 2
+READABLE = (1, 2)
 ATLAS_COLUMNS = 8
 JPEG_QUALITY = 92
 
@@ -46,6 +51,7 @@ class VideoModel:
     reference_depth: np.ndarray  # float32 (478,)
     samples: MouthSamples
     facts: dict[str, Any] = field(default_factory=dict)  # clip, loop, timings, coverage
+    masks: tuple[bytes, ...] = ()  # PNG alpha per loop frame; () when not computed
 
     @property
     def n_loop(self) -> int:
@@ -57,6 +63,14 @@ class VideoModel:
         image = cv2.imdecode(np.frombuffer(self.loop[i], np.uint8), cv2.IMREAD_COLOR)
         return np.asarray(image)
 
+    def mask(self, i: int) -> np.ndarray:
+        """The person's alpha in loop frame ``i``: uint8 (h, w), 255 on the person; at
+        most the working size (scale it up to the frame)."""
+        import cv2
+
+        alpha = cv2.imdecode(np.frombuffer(self.masks[i], np.uint8), cv2.IMREAD_GRAYSCALE)
+        return np.asarray(alpha)
+
     # ------------------------------------------------------------------ saving
 
     def save(self, path: str | Path) -> Path:
@@ -67,6 +81,8 @@ class VideoModel:
                 z.writestr("index.json", json.dumps(self._index(), indent=2))
                 for i, jpeg in enumerate(self.loop):
                     z.writestr(f"loop/{i:05d}.jpg", jpeg)
+                for i, png in enumerate(self.masks):
+                    z.writestr(f"masks/{i:05d}.png", png)
                 z.writestr("reference.png", _png(self.reference))
                 z.writestr("mouths.png", _png(atlas(self.samples.crops)))
                 z.writestr("arrays.npz", self._arrays())
@@ -88,6 +104,8 @@ class VideoModel:
             "loop_frames": self.n_loop,
             "box": [box.x, box.y, box.w, box.h, box.mouth_width],
             "visemes": list(self.samples.visemes),
+            "contexts": [list(self.samples.context(j)) for j in range(len(self.samples))],
+            "masks": len(self.masks),
             "facts": self.facts,
         }
 
@@ -116,19 +134,33 @@ class VideoModel:
             raise InputError(f"video avatar model {path} not found")
         try:
             with zipfile.ZipFile(path) as z:
-                return _read(z)
+                index = json.loads(z.read("index.json"))
+                _check_format(path, index.get("format"))
+                return _read(z, index)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise InputError(f"video avatar model {path.name} is damaged: {exc}") from exc
 
 
-def _read(z: zipfile.ZipFile) -> VideoModel:
-    index = json.loads(z.read("index.json"))
-    if index.get("format") != FORMAT:
-        raise ValueError(f"unknown model format {index.get('format')!r}")
+def _check_format(path: Path, found: object) -> None:
+    if found in READABLE:
+        return
+    if isinstance(found, int) and found > FORMAT:
+        raise InputError(
+            f"video avatar model {path.name} has format {found}, newer than this version of "
+            f"Persona Studio reads (up to {FORMAT}): update Persona Studio, or train the "
+            "avatar again from its clip"
+        )
+    raise ValueError(f"unknown model format {found!r}")
+
+
+def _read(z: zipfile.ZipFile, index: dict[str, Any]) -> VideoModel:
     arrays = np.load(io.BytesIO(z.read("arrays.npz")))
     x, y, w, h, mw = index["box"]
     box = MouthBox(int(x), int(y), int(w), int(h), float(mw))
     visemes = tuple(index["visemes"])
+    contexts = [(str(b), str(a)) for b, a in index.get("contexts", [])]
+    if contexts and len(contexts) != len(visemes):
+        raise ValueError("sample contexts do not match the samples")
     crops = unpack_atlas(_unpng(z.read("mouths.png")), len(visemes), box.h, box.w)
     samples = MouthSamples(
         box=box,
@@ -138,8 +170,15 @@ def _read(z: zipfile.ZipFile) -> VideoModel:
         visemes=visemes,
         sharpness=arrays["sample_sharpness"],
         frames=arrays["sample_frames"],
+        before=tuple(c[0] for c in contexts),
+        after=tuple(c[1] for c in contexts),
     )
-    loop = tuple(z.read(f"loop/{i:05d}.jpg") for i in range(int(index["loop_frames"])))
+    n_loop = int(index["loop_frames"])
+    loop = tuple(z.read(f"loop/{i:05d}.jpg") for i in range(n_loop))
+    n_masks = int(index.get("masks", 0))
+    if n_masks not in (0, n_loop):
+        raise ValueError(f"{n_masks} masks for {n_loop} loop frames")
+    masks = tuple(z.read(f"masks/{i:05d}.png") for i in range(n_masks))
     return VideoModel(
         fps=int(index["fps"]),
         width=int(index["width"]),
@@ -152,6 +191,7 @@ def _read(z: zipfile.ZipFile) -> VideoModel:
         reference_depth=arrays["reference_depth"],
         samples=samples,
         facts=dict(index.get("facts") or {}),
+        masks=masks,
     )
 
 

@@ -3,9 +3,10 @@
 For each output frame:
 
 1. the idle loop gives the picture (looped, or played forwards and backwards);
-2. the mouth sample nearest the frame's mouth parameters is chosen — the frame's own
-   viseme preferred, the sample of the previous frame kept unless another is clearly
-   better, and a change of sample blended over one frame — so the mouth does not
+2. a mouth sample is chosen (:mod:`~persona.avatar.video.choose`): near the frame's
+   mouth parameters, of its own viseme, from a matching context in the clip (the
+   visemes before and after), the previous frame's sample kept unless another is
+   clearly better — and a change of sample is cross-faded — so the mouth does not
    flicker between samples;
 3. the sample, cut in the reference frame's geometry, is mapped onto the loop frame's
    face by the similarity transform between their steady landmarks, its colour matched
@@ -14,7 +15,9 @@ For each output frame:
 A viseme the clip never showed, when no other sample is close, falls back to the photo
 rig (:mod:`persona.avatar.rig`) on the reference frame: its warped mouth is pasted like a
 sample. The loop carries the person's own blinks and head motion, so those fields of
-:class:`~persona.types.FaceState` are not used.
+:class:`~persona.types.FaceState` are not used. :meth:`VideoAvatar.render_bgra` draws
+the same frame over transparency, with the person's alpha of its loop frame
+(:mod:`~persona.avatar.video.cutout`).
 """
 
 from __future__ import annotations
@@ -23,17 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from persona.avatar.video.choose import CrossFade, SampleChooser
+from persona.avatar.video.cutout import loop_masks, premultiply
 from persona.avatar.video.harvest import ANCHORS, similarity
 from persona.avatar.video.model import VideoModel
-from persona.lipsync.visemes import REST
-from persona.types import FaceState, Frame
+from persona.types import FaceState, Frame, MouthTrack
 
-CHANNEL_WEIGHTS = np.array([2.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.3])
-"""How much each mouth channel counts when matching samples (jaw opening most)."""
-SAME_VISEME = 0.8  # a sample of the frame's own viseme counts as this much nearer
-KEEP = 0.08  # the previous frame's sample wins unless another is this much nearer
-FALLBACK = 0.45  # farther than this from every sample: use the photo rig
-TALKING = 0.12  # mouth parameters this far from rest show a sample fully (idle loops)
 COLOUR_LIMIT = 30.0  # the largest colour correction, grey levels
 
 
@@ -41,7 +39,9 @@ class VideoAvatar:
     """Renders :class:`FaceState`s with a :class:`VideoModel` at any output size.
 
     ``fps`` is the output frame rate (it maps ``state.frame`` onto the loop's frames);
-    ``playback`` is ``"loop"`` or ``"pingpong"``.
+    ``playback`` is ``"loop"`` or ``"pingpong"``. Frames are meant to be drawn in order:
+    the choice of mouth follows on from the frame before. :meth:`render` and
+    :meth:`render_bgra` reuse their buffers: copy what you keep.
     """
 
     kind = "video"
@@ -60,8 +60,11 @@ class VideoAvatar:
         anchors = model.reference_points[list(ANCHORS)]
         self._maps = [similarity(anchors, p[list(ANCHORS)]) for p in model.loop_points]
         self._buffer = np.zeros((height, width, 3), np.uint8)
-        self._median_sharp = float(np.median(model.samples.sharpness)) or 1.0
-        self._last: tuple[int, int] | None = None  # (frame, sample) of the previous call
+        self._bgra = np.zeros((height, width, 4), np.uint8)
+        self._chooser = SampleChooser(model.samples, replaced=model.mode == "replaced")
+        self._fade = CrossFade(fps)
+        self._shown: int | None = None
+        self._alphas: list[np.ndarray] | None = None  # masks made here for older models
         self._rig: object | None = None
 
     @classmethod
@@ -69,6 +72,17 @@ class VideoAvatar:
         cls, path: str | Path, width: int, height: int, *, fps: float = 25, playback: str = "loop"
     ) -> VideoAvatar:
         return cls(VideoModel.load(path), width, height, fps=fps, playback=playback)
+
+    def prepare(self, mouth: MouthTrack) -> None:
+        """The mouth track about to be drawn (frame ``k`` is ``mouth.visemes[k]``), so
+        each frame's sample can also match the viseme spoken after it."""
+        self._chooser.prepare(mouth)
+
+    @property
+    def shown_sample(self) -> int | None:
+        """The sample the last frame showed: its row in ``model.samples``, ``-1`` for
+        the photo rig, ``None`` when the loop's own mouth showed."""
+        return self._shown
 
     # ------------------------------------------------------------------ rendering
 
@@ -95,36 +109,59 @@ class VideoAvatar:
             borderMode=cv2.BORDER_REPLICATE,
         )
         params = np.asarray(state.mouth, np.float64)
-        amount = 1.0 if self.model.mode == "replaced" else _talking(params)
+        context = self._chooser.context(state)
+        amount = self._chooser.amount(params)
         if amount > 0.0:
-            crop = self._mouth(state, params)
+            crop = self._mouth(state, params, context)
             self._paste(out, crop, self._maps[i], amount)
         else:
-            self._last = None
+            self._chooser.idle()
+            self._fade.reset()
+            self._shown = None
         return Frame(image=out)
 
-    def _mouth(self, state: FaceState, params: np.ndarray) -> np.ndarray:
-        """The mouth crop for this frame (reference geometry), chosen with hysteresis."""
-        s = self.model.samples
-        d = np.sqrt((CHANNEL_WEIGHTS * np.square(s.params - params)).sum(axis=1))
-        if state.viseme:
-            d = np.where(np.asarray(s.visemes) == state.viseme, d * SAME_VISEME, d)
-        d -= 0.02 * np.log(np.maximum(s.sharpness, 1e-3) / self._median_sharp)
-        previous = None
-        if self._last is not None and self._last[0] == state.frame - 1:
-            previous = self._last[1]
-            if previous >= 0:
-                d[previous] -= KEEP
-        j = int(np.argmin(d))
-        resting = state.viseme in ("", REST) and not params.any()
-        if d[j] > FALLBACK and state.viseme not in s.visemes and not resting:
-            self._last = (state.frame, -1)
-            return self._rig_mouth(state)
-        self._last = (state.frame, j)
-        crop = s.crops[j]
-        if previous is not None and previous >= 0 and previous != j:
-            crop = ((crop.astype(np.uint16) + s.crops[previous]) // 2).astype(np.uint8)
-        return crop
+    def render_bgra(self, state: FaceState) -> np.ndarray:
+        """The frame over transparency: (H, W, 4) uint8 BGRA, premultiplied alpha.
+
+        A model trained before masks were kept makes them on the first call (a few
+        seconds), then reuses them."""
+        image = self.render(state).image
+        return premultiply(image, self._alpha(self.loop_index(state.frame)), self._bgra)
+
+    def _alpha(self, i: int) -> np.ndarray:
+        """Loop frame ``i``'s person alpha, placed like the frame (uint8, output size)."""
+        import cv2
+
+        m = self.model
+        if m.masks:
+            small = m.mask(i)
+        else:
+            if self._alphas is None:
+                self._alphas = loop_masks(m.loop_frame, m.n_loop)
+            small = self._alphas[i]
+        scale = np.diag([m.width / small.shape[1], m.height / small.shape[0]])
+        place = np.hstack([self._place[:, :2] @ scale, self._place[:, 2:]])
+        return np.asarray(
+            cv2.warpAffine(
+                small,
+                place,
+                (self.width, self.height),
+                flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE,
+            )
+        )
+
+    def _mouth(self, state: FaceState, params: np.ndarray, context: tuple[str, str]) -> np.ndarray:
+        """The mouth crop for this frame (reference geometry), cross-faded on a change."""
+        choice = self._chooser.choose(state, params, context)
+        if choice.fresh:
+            self._fade.reset()
+        self._shown = choice.sample
+        if choice.sample < 0:
+            crop = self._rig_mouth(state)
+        else:
+            crop = self.model.samples.crops[choice.sample]
+        return self._fade.show(crop, choice.changed)
 
     def _rig_mouth(self, state: FaceState) -> np.ndarray:
         """The reference frame's mouth moved by the photo rig (a viseme without samples)."""
@@ -167,12 +204,6 @@ class VideoAvatar:
         alpha = (mask * amount)[:, :, None]
         blended = region.astype(np.float32) * (1.0 - alpha) + sample * alpha
         region[...] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
-
-
-def _talking(params: np.ndarray) -> float:
-    """0 at rest .. 1 when the mouth is clearly moving (smoothstep of the distance)."""
-    x = min(1.0, float(np.sqrt((CHANNEL_WEIGHTS * params * params).sum())) / TALKING)
-    return x * x * (3 - 2 * x)
 
 
 def _match_colour(sample: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:

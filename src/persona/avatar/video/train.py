@@ -1,7 +1,8 @@
 """Training a video avatar from a clip, and saving it as an avatar.
 
     open and check ─→ track the face ─→ recognise the speech ─→ plan the idle loop
-        ─→ pick the mouth samples ─→ read the kept frames ─→ model file ─→ avatar store
+        ─→ pick the mouth samples ─→ read the kept frames ─→ cut the person out of the
+        loop ─→ model file ─→ avatar store
 
 Every check of the input (file, container, length, audio, face count and size) runs
 before anything is saved; a failure at any stage leaves no avatar behind.
@@ -13,20 +14,22 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from persona.avatar.store import AvatarRecord, AvatarStore
+from persona.avatar.video.cutout import encode_mask, loop_masks
 from persona.avatar.video.harvest import (
     MouthSamples,
+    Pick,
     assemble,
     choose_reference,
     cut_mouth,
     mouth_box,
     pick_samples,
-    sample_rows,
 )
 from persona.avatar.video.ingest import (
     WORK_SIDE,
@@ -50,7 +53,14 @@ from persona.errors import DependencyError, InputError
 from persona.progress import NullProgress, Progress, ProgressSink, StagedProgress
 from persona.types import MouthTrack, Speech
 
-STAGE_WEIGHTS = {"read": 0.02, "track": 0.6, "speech": 0.2, "loop": 0.05, "harvest": 0.13}
+STAGE_WEIGHTS = {
+    "read": 0.02,
+    "track": 0.55,
+    "speech": 0.2,
+    "loop": 0.05,
+    "harvest": 0.1,
+    "cutout": 0.08,
+}
 MODEL_SUFFIX = ".zip"
 
 Recognizer = Callable[[np.ndarray, int], Speech]
@@ -95,8 +105,11 @@ def train_video_avatar(
     stage("loop").update(1.0)
     with _timed(timings, "harvest"):
         picks = pick_samples(track, mouth, reference)
-        model = _read_kept_frames(info, track, mouth, plan, reference, picks)
+        model = _read_kept_frames(info, track, plan, reference, picks)
     stage("harvest").update(1.0)
+    with _timed(timings, "cutout"):
+        masks = loop_masks(model.loop_frame, model.n_loop, progress=stage("cutout"))
+        model = replace(model, masks=tuple(encode_mask(a) for a in masks))
     model.facts["timings"] = {k: round(v, 3) for k, v in timings.items()}
     return model
 
@@ -138,10 +151,9 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
 def _read_kept_frames(
     info: ClipInfo,
     track: Track,
-    mouth: MouthTrack,
     plan: LoopPlan,
     reference: int,
-    picks: dict[str, list[int]],
+    picks: list[Pick],
 ) -> VideoModel:
     """Second pass over the clip: encode the loop, cut the mouths, keep the reference.
 
@@ -150,8 +162,7 @@ def _read_kept_frames(
     """
     ref_points = track.points[reference]
     box = mouth_box(ref_points)
-    rows = sample_rows(mouth, reference, picks)
-    sampled = {k for _, k, _ in rows}
+    sampled = {p.frame for p in picks}
     loop_set = loop_indices(plan)
     held: dict[int, np.ndarray] = {}
     cuts: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -172,7 +183,7 @@ def _read_kept_frames(
         encode_jpeg(loop_frame(held, plan, i)) for i in range(fade_from - plan.start, plan.length)
     ]
     points = np.stack(loop_frames({k: track.points[k] for k in loop_set}, plan))
-    samples = assemble(box, rows, cuts)
+    samples = assemble(box, picks, cuts)
     return VideoModel(
         fps=info.fps,
         width=info.work_width,
@@ -206,6 +217,7 @@ def _facts(info: ClipInfo, plan: LoopPlan, reference: int, samples: MouthSamples
         },
         "reference_frame": reference,
         "visemes_covered": list(samples.covered),
+        "samples": len(samples),
     }
 
 
