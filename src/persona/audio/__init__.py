@@ -1,1 +1,1 @@
-
+"""Sound beyond speech: music, mixing, effects, loudness."""
