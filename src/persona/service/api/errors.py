@@ -1,0 +1,59 @@
+"""Service errors → HTTP responses. The only place that knows status codes.
+
+Every :class:`~persona.errors.PersonaError` becomes ``{"detail": message, "code": code}``
+with the status of the first matching class below (most specific first).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from persona.errors import EngineError, InputError, PersonaError
+from persona.service.errors import (
+    AuthError,
+    ConflictError,
+    DatabaseError,
+    IllegalTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+    QuotaExceededError,
+    StorageError,
+    StorageKeyError,
+    TooLargeError,
+)
+
+STATUS: tuple[tuple[type[PersonaError], int, str], ...] = (
+    (AuthError, 401, "unauthorized"),
+    (PermissionDeniedError, 403, "forbidden"),
+    (NotFoundError, 404, "not_found"),
+    (IllegalTransitionError, 409, "illegal_transition"),
+    (ConflictError, 409, "conflict"),
+    (QuotaExceededError, 413, "quota_exceeded"),
+    (TooLargeError, 413, "too_large"),
+    (StorageKeyError, 400, "bad_key"),
+    (InputError, 422, "invalid_input"),
+    (DatabaseError, 503, "database_unavailable"),
+    (StorageError, 503, "storage_unavailable"),
+    (EngineError, 500, "engine_error"),
+    (PersonaError, 500, "error"),
+)
+
+
+def status_for(exc: PersonaError) -> tuple[int, str]:
+    """The HTTP status and the machine-readable code for ``exc``."""
+    for kind, status, code in STATUS:
+        if isinstance(exc, kind):
+            return status, code
+    return 500, "error"
+
+
+async def _persona_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PersonaError)
+    status, code = status_for(exc)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse({"detail": str(exc), "code": code}, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(PersonaError, _persona_error)
