@@ -1,1 +1,1 @@
-
+"""Putting pictures together: scene layouts, backgrounds, lower thirds, captions."""
