@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv
 PYTHON=${PYTHON:-python3.11}
-DEBIAN_PACKAGES=(espeak-ng libespeak-ng1 fonts-dejavu-core pocketsphinx-testdata libfluidsynth3 fluid-soundfont-gm)
+DEBIAN_PACKAGES=(espeak-ng libespeak-ng1 fonts-dejavu-core fonts-noto-core pocketsphinx-testdata libfluidsynth3 fluid-soundfont-gm)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -15,9 +15,18 @@ import time
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from persona.audio import commands as audio_commands
+from persona.audio.music import commands as music_commands
+from persona.compose import caption_commands
 from persona.errors import InputError, PersonaError
+from persona.scene import commands as scene_commands
+from persona.service import commands as service_commands
 from persona.types import RenderOptions, VideoSpec
+
+if TYPE_CHECKING:
+    from persona.pipeline import Finishing
 
 DEMO_SCRIPT = "demo_script.txt"
 DEMO_PORTRAIT = "astronaut.jpg"
@@ -45,12 +54,24 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+DEFAULT_SIZE, DEFAULT_FPS = (1280, 720), 25
+EXPORT_NAMES = "youtube, shorts, tiktok, reels, instagram, linkedin"
+"""persona.media.presets.PRESETS, named here so that building the parser imports no codec."""
+
+
 def _add_render_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--size",
         type=parse_size,
-        default=(1280, 720),
+        default=None,
         help="WxH, or 16:9 (1280x720), 9:16 (720x1280), 1:1 (1080x1080); default 1280x720",
+    )
+    p.add_argument(
+        "--export",
+        default=None,
+        metavar="SITE",
+        help=f"encode for an upload site ({EXPORT_NAMES}): its size and frame rate unless "
+        "--size/--fps say otherwise, key frames every 2 s, a bitrate cap, no MP4 edit list",
     )
     p.add_argument(
         "--shot",
@@ -58,12 +79,13 @@ def _add_render_options(p: argparse.ArgumentParser) -> None:
         choices=("close-up", "head-and-shoulders", "medium"),
         help="how a photo is framed (default head-and-shoulders)",
     )
-    p.add_argument("--fps", type=int, default=25, choices=(24, 25, 30, 50, 60))
+    p.add_argument("--fps", type=int, default=None, choices=(24, 25, 30, 50, 60), help="default 25")
     p.add_argument("--voice", default=None, help="voice id (see `persona voices`)")
     p.add_argument(
         "--lang",
         default="auto",
-        help="language code, e.g. en, hi, es; auto (default): the voice's, else detected",
+        help="language code, e.g. en, hi, es; auto (default): the voice's, else detected; "
+        "with --audio: the recording's (auto: the transcript's, else en)",
     )
     p.add_argument("--speed", type=float, default=1.0, help="speaking rate 0.5..2.0")
     p.add_argument("--pitch", type=float, default=0.0, help="pitch shift in semitones -12..12")
@@ -82,6 +104,23 @@ def _add_render_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--json", action="store_true", help="JSON progress events on stderr")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    from persona.audio.commands import add_mix_arguments
+    from persona.compose.caption_commands import add_caption_arguments
+
+    add_caption_arguments(p)
+    add_mix_arguments(p)
+
+
+def _finishing(args: argparse.Namespace, spec: VideoSpec) -> Finishing:
+    """The captions and soundtrack the render's options ask for, checked before any work."""
+    from persona.audio.commands import mix_options_from_args, wants_mix
+    from persona.compose.caption_commands import caption_request
+    from persona.pipeline import Finishing
+
+    return Finishing(
+        captions=caption_request(args, (spec.width, spec.height), spec.fps),
+        mix=mix_options_from_args(args) if wants_mix(args) else None,
+    )
 
 
 def _add_store_parsers(avatar_sub: argparse._SubParsersAction) -> None:
@@ -128,8 +167,25 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("-o", "--output", default="demo.mp4")
     _add_render_options(demo)
 
-    render = sub.add_parser("render", help="render a script (text or .txt/.md file) to video")
-    render.add_argument("script", help="the script text, or a .txt / .md file")
+    render = sub.add_parser(
+        "render", help="render a script (text or .txt/.md file), or a recording, to video"
+    )
+    render.add_argument(
+        "script",
+        nargs="?",
+        default=None,
+        help="the script text, or a .txt / .md file; with --audio: what the recording says",
+    )
+    render.add_argument(
+        "--audio",
+        default=None,
+        metavar="FILE",
+        help="make the avatar speak this recording (WAV, MP3, M4A, OGG, ... or a video "
+        "with sound) instead of a script",
+    )
+    render.add_argument(
+        "--transcript", default=None, metavar="FILE", help="with --audio: what is said (.txt)"
+    )
     render.add_argument(
         "--avatar",
         required=True,
@@ -182,6 +238,11 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--avatar", default=None, help="the portrait it was made from")
     quality.add_argument("--json", action="store_true")
     _add_lipsync_parser(sub)
+    caption_commands.add_parser(sub)
+    scene_commands.add_parser(sub)
+    music_commands.add_parser(sub)
+    audio_commands.add_parsers(sub)
+    service_commands.add_parser(sub)
     return parser
 
 
@@ -284,9 +345,15 @@ def _options(args: argparse.Namespace) -> RenderOptions:
     emotion = args.emotion.strip().lower()
     if emotion not in EMOTIONS:
         raise InputError(f"--emotion must be one of {', '.join(EMOTIONS)}, not {args.emotion!r}")
-    w, h = args.size
     # The container follows the output's suffix (the pipeline sets it).
-    spec = VideoSpec(width=w, height=h, fps=args.fps, preset=args.preset)
+    if args.export:
+        from persona.media.presets import get_preset
+
+        export = get_preset(args.export)
+        spec = export.video_spec(size=args.size, fps=args.fps, preset=args.preset)
+    else:
+        w, h = args.size or DEFAULT_SIZE
+        spec = VideoSpec(width=w, height=h, fps=args.fps or DEFAULT_FPS, preset=args.preset)
     return RenderOptions(
         video=spec,
         voice=args.voice,
@@ -301,8 +368,11 @@ def _options(args: argparse.Namespace) -> RenderOptions:
     )
 
 
-def _render(args: argparse.Namespace, text: str, avatar: Path) -> int:
-    from persona.pipeline import render_video
+def _render(
+    args: argparse.Namespace, text: str | None, avatar: Path, audio: Path | None = None
+) -> int:
+    """Render ``text`` (TTS), or the recording ``audio`` with ``text`` as its transcript."""
+    from persona.pipeline import render_audio, render_video
     from persona.progress import BarSink, JsonSink, ProgressSink
 
     bar: BarSink | None = None
@@ -316,8 +386,25 @@ def _render(args: argparse.Namespace, text: str, avatar: Path) -> int:
         from persona.lipsync.commands import check_output
 
         check_output(Path(cues_out))
+    options = _options(args)
+    finishing = _finishing(args, options.video)
     started = time.perf_counter()
-    result = render_video(text, avatar, args.output, _options(args), sink=sink, warn=_warn)
+    if audio is not None:
+        result = render_audio(
+            audio,
+            avatar,
+            args.output,
+            options,
+            transcript=text,
+            sink=sink,
+            warn=_warn,
+            finishing=finishing,
+        )
+    else:
+        assert text is not None
+        result = render_video(
+            text, avatar, args.output, options, sink=sink, warn=_warn, finishing=finishing
+        )
     if cues_out:
         from persona.lipsync.commands import write_cues_for_speech
 
@@ -325,7 +412,12 @@ def _render(args: argparse.Namespace, text: str, avatar: Path) -> int:
     wall = time.perf_counter() - started
     if bar is not None:
         bar.close()
-    seconds = result.n_frames / args.fps
+    if args.export:
+        from persona.media.presets import get_preset, length_warnings
+
+        for message in length_warnings(get_preset(args.export), result.duration_ms):
+            _warn(message)
+    seconds = result.duration_ms / 1000
     if args.json:
         event = {
             "event": "done",
@@ -336,10 +428,13 @@ def _render(args: argparse.Namespace, text: str, avatar: Path) -> int:
             "avatar": result.avatar,
             "wall_s": round(wall, 3),
             "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
+            "captions": [str(f) for f in result.files],
         }
         sys.stderr.write(json.dumps(event) + "\n")
     elif not args.quiet:
         print(f"wrote {result.path} ({seconds:.1f} s of video, {result.lang}, in {wall:.1f} s)")
+        for extra in result.files:
+            print(f"wrote {extra}")
     return 0
 
 
@@ -355,7 +450,39 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from persona.script import load_script
 
-    return _render(args, load_script(args.script), Path(args.avatar))
+    if args.audio is None:
+        if args.script is None:
+            raise InputError("give a script to speak, or a recording with --audio FILE")
+        if args.transcript is not None:
+            raise InputError("--transcript goes with --audio: a script is its own transcript")
+        return _render(args, load_script(args.script), Path(args.avatar))
+    _check_voice_options(args)
+    if args.script is not None and args.transcript is not None:
+        raise InputError("give the transcript once: as the script argument or as --transcript")
+    if args.transcript is not None:
+        from persona.lipsync.commands import read_dialog
+
+        transcript: str | None = read_dialog(Path(args.transcript))
+    else:
+        transcript = load_script(args.script) if args.script is not None else None
+    return _render(args, transcript, Path(args.avatar), Path(args.audio))
+
+
+def _check_voice_options(args: argparse.Namespace) -> None:
+    """With --audio nothing is synthesized: an option for the voice is a mistake."""
+    given = [
+        name
+        for name, value, default in (
+            ("--voice", args.voice, None),
+            ("--speed", args.speed, 1.0),
+            ("--pitch", args.pitch, 0.0),
+            ("--volume", args.volume, 0.0),
+            ("--emotion", args.emotion.strip().lower(), "neutral"),
+        )
+        if value != default
+    ]
+    if given:
+        raise InputError(f"{', '.join(given)} shape(s) a synthesized voice; --audio uses yours")
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
@@ -515,6 +642,14 @@ COMMANDS = {
     "contact-sheet": cmd_contact_sheet,
     "quality": cmd_quality,
     "lipsync": cmd_lipsync,
+    "subtitle": caption_commands.run,
+    "scene": scene_commands.run,
+    "music": music_commands.run,
+    "mix": audio_commands.run,
+    "recite": audio_commands.run,
+    "users": service_commands.run,
+    "keys": service_commands.run,
+    "db": service_commands.run,
 }
 
 

@@ -1,10 +1,17 @@
-"""Script → talking-photo video, one call per stage.
+"""Script or recording → talking-avatar video, one call per stage.
 
-    text ─parse→ Script ─voice→ Speech ─lipsync→ MouthTrack ─motion→ FaceTrack
+    text ─parse→ Script ─voice→ Speech ──────────┐
+    recording ─decode→ audio ─recognize→ Speech ─┤   (the avatar loads meanwhile)
+                                                 └─lipsync→ MouthTrack ─motion→ FaceTrack
          ─avatar.render→ frames ─filters→ frames ─encode→ MP4 / WebM
 
-Every check of the user's input (script, voice, language, output path, photo) runs
-before the first expensive stage, so a bad input fails in a second, not after the TTS.
+* :func:`render_video`: a script spoken by a TTS voice;
+* :func:`render_audio`: a recording (any audio file, or a video's sound) lip-synced;
+* :func:`render_speech`: the tail both end in, from a :class:`~persona.types.Speech`.
+
+Every check of the user's input (script, voice, language, recording, output path,
+photo) runs before the first expensive stage, so a bad input fails in a second, not
+after the TTS or the speech recognition.
 """
 
 from __future__ import annotations
@@ -13,30 +20,75 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from persona.avatar.background import load_background
+import numpy as np
+
+from persona.avatar.background import Background, load_background
 from persona.avatar.base import Avatar, open_avatar
 from persona.avatar.library import resolved_ref
 from persona.lipsync import animate
-from persona.media import VideoWriter, container_for_path, ensure_writable
+from persona.media import VideoWriter, check_spec, container_for_path, ensure_writable
 from persona.motion import animate_face
 from persona.progress import NullProgress, Progress, ProgressSink, StagedProgress
 from persona.script import parse_script
 from persona.script.langdetect import AUTO, detect_language
-from persona.types import FaceState, FaceTrack, Frame, MouthTrack, Prosody, RenderOptions, Speech
+from persona.types import (
+    FaceState,
+    FaceTrack,
+    Frame,
+    MouthTrack,
+    Prosody,
+    RenderOptions,
+    Script,
+    Speech,
+    VideoSpec,
+)
 from persona.voice import get_voice, synthesize_script
 from persona.voice.espeak import reading_warnings
 from persona.voice.prosody import check_prosody
 
-STAGE_WEIGHTS = {"avatar": 0.03, "speech": 0.25, "lipsync": 0.01, "motion": 0.01, "render": 0.70}
+if TYPE_CHECKING:
+    from persona.audio.mix import MixOptions
+    from persona.compose.caption_commands import CaptionRequest
+    from persona.compose.captions import Cue
+
+STAGE_WEIGHTS = {
+    "avatar": 0.03,
+    "speech": 0.25,
+    "lipsync": 0.01,
+    "motion": 0.01,
+    "mix": 0.04,
+    "render": 0.66,
+}
+AUDIO_STAGE_WEIGHTS = {
+    "avatar": 0.03,
+    "recognize": 0.35,
+    "lipsync": 0.01,
+    "motion": 0.01,
+    "mix": 0.04,
+    "render": 0.56,
+}
+TAIL_STAGES = ("avatar", "lipsync", "motion", "mix", "render")
+"""Stages of :func:`render_speech` ("avatar" only when it opens the avatar itself)."""
 
 
 class FrameFilter(Protocol):
     """A step between the renderer and the encoder (overlays, captions, watermarks)."""
 
     def apply(self, frame: Frame, index: int) -> Frame: ...
+
+
+@dataclass(frozen=True)
+class Finishing:
+    """What happens to a render besides the avatar: captions (burned in, written beside
+    the video, or muxed as a track) and the soundtrack (music, ducking, effects,
+    loudness). ``None`` leaves that part out: the speech goes to the video as it is."""
+
+    captions: CaptionRequest | None = None
+    mix: MixOptions | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,21 +100,28 @@ class RenderResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     lang: str = "en"  # the language spoken (given, the voice's own, or detected)
     avatar: str = ""  # the avatar used: a saved one as "av_…@VERSION", else its path or name
+    cues: tuple[Cue, ...] = ()  # the captions, when captions were asked for
+    files: tuple[Path, ...] = ()  # caption files written beside the video
 
     @property
     def n_frames(self) -> int:
         return self.mouth.n_frames
 
+    @property
+    def duration_ms(self) -> int:
+        return round(self.n_frames * 1000 / self.mouth.fps)
+
 
 class _Worker:
     """Runs one call on a daemon thread; :meth:`result` waits and re-raises its error."""
 
-    def __init__(self, fn: Callable[[], Speech]) -> None:
+    def __init__(self, fn: Callable[[], Speech], name: str) -> None:
+        self.name = name  # the progress stage it reports as
         self._fn = fn
         self._value: Speech | None = None
         self._error: BaseException | None = None
         self.seconds = 0.0
-        self._thread = threading.Thread(target=self._run, name="persona-tts", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=f"persona-{name}", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -79,6 +138,28 @@ class _Worker:
             raise self._error
         assert self._value is not None
         return self._value
+
+
+class _Stages:
+    """Progress per named stage (weighted into one overall fraction) and seconds per stage."""
+
+    def __init__(self, weights: dict[str, float], sink: ProgressSink | None) -> None:
+        self.staged = StagedProgress(weights, sink) if sink else None
+        self.timings: dict[str, float] = {}
+
+    def progress(self, name: str) -> Progress:
+        return self.staged.stage(name) if self.staged else NullProgress()
+
+    def done(self, name: str, started: float) -> None:
+        self.timings[name] = time.perf_counter() - started
+        self.progress(name).update(1.0)
+
+    def forward(self) -> ProgressSink | None:
+        """A sink for a nested call: its stages' fractions, weighted by these weights."""
+        staged = self.staged
+        if staged is None:
+            return None
+        return lambda stage, fraction, overall: staged.report(stage, fraction)
 
 
 def script_language(text: str, lang: str | None, voice_id: str | None) -> str:
@@ -104,6 +185,24 @@ def face_states(mouth: MouthTrack, face: FaceTrack) -> Iterator[FaceState]:
         )
 
 
+def output_spec(options: RenderOptions, output: str | Path) -> VideoSpec:
+    """``options.video`` in the container ``output``'s suffix names, checked, with the
+    output path checked writable (:class:`~persona.errors.InputError` otherwise)."""
+    spec = replace(options.video, container=container_for_path(output))
+    check_spec(spec)
+    ensure_writable(output)
+    return spec
+
+
+def avatar_name(avatar: str | Path | Avatar) -> str:
+    """What a video records as its avatar; a saved avatar's version is fixed here."""
+    return resolved_ref(avatar) if isinstance(avatar, str | Path) else type(avatar).__name__
+
+
+def _background(options: RenderOptions) -> Background | None:
+    return load_background(options.background) if options.background else None
+
+
 def render_video(
     text: str,
     avatar: str | Path | Avatar,
@@ -113,6 +212,7 @@ def render_video(
     sink: ProgressSink | None = None,
     warn: Callable[[str], None] | None = None,
     filters: Sequence[FrameFilter] = (),
+    finishing: Finishing | None = None,
 ) -> RenderResult:
     """Render ``text`` spoken by ``avatar`` to ``output``.
 
@@ -121,71 +221,265 @@ def render_video(
     ``"template:NAME"`` or an avatar spec ``.json`` file.
     """
     options = options or RenderOptions()
-    spec = options.video
-    output = Path(output)
-    timings: dict[str, float] = {}
-    staged = StagedProgress(STAGE_WEIGHTS, sink) if sink else None
-
-    def stage(name: str) -> Progress:
-        return staged.stage(name) if staged else NullProgress()
-
     lang = script_language(text, options.lang, options.voice)
     script = parse_script(text, lang)
     voice = get_voice(options.voice, lang)
     if voice.engine == "espeak" and warn is not None:
         for message in reading_warnings(text, voice.lang):
             warn(message)
-    spec = replace(spec, container=container_for_path(output))  # the suffix decides
-    ensure_writable(output)
-    background = load_background(options.background) if options.background else None
-    # A saved avatar's version is fixed here, so the video records the one it used.
-    avatar_ref = resolved_ref(avatar) if isinstance(avatar, str | Path) else type(avatar).__name__
-
-    # Speech synthesis runs in the background while the face is found and rigged; both
-    # spend their time in native code that releases the GIL. A bad photo still fails at
-    # once: the daemon thread's result is then simply dropped.
+    spec = output_spec(options, output)
+    background = _background(options)
+    ref = avatar_name(avatar)
+    stages = _Stages(_weights(STAGE_WEIGHTS, finishing), sink)
     prosody = check_prosody(
         Prosody(pitch_st=options.pitch, volume_db=options.volume, emotion=options.emotion)
     )
+    progress = stages.progress("speech")
     tts = _Worker(
         lambda: synthesize_script(
-            script, voice, speed=options.speed, prosody=prosody, progress=stage("speech")
-        )
+            script, voice, speed=options.speed, prosody=prosody, progress=progress
+        ),
+        "speech",
     )
-    t = time.perf_counter()
-    if isinstance(avatar, str | Path):  # saved av_…, a photo, "template:NAME" or a spec .json
-        avatar = open_avatar(
-            avatar_ref,
-            spec.width,
-            spec.height,
-            fps=spec.fps,
-            warn=warn,
-            background=background,
-            shot=options.shot,
-        )
+    opening = partial(_opened, avatar, ref, spec, options, background, warn)
+    rig, speech = _beside(tts, opening, stages)
+    result = render_speech(
+        speech,
+        rig,
+        output,
+        options,
+        sink=stages.forward(),
+        warn=warn,
+        filters=filters,
+        lang=voice.lang,
+        finishing=finishing,
+        script=script,
+    )
+    return replace(result, timings={**stages.timings, **result.timings}, avatar=ref)
 
-    timings["avatar"] = time.perf_counter() - t
-    speech = tts.result()
-    stage("avatar").update(1.0)
-    timings["speech"] = tts.seconds
 
+def render_audio(
+    audio_path: str | Path,
+    avatar: str | Path | Avatar,
+    output: str | Path,
+    options: RenderOptions | None = None,
+    *,
+    transcript: str | None = None,
+    sink: ProgressSink | None = None,
+    warn: Callable[[str], None] | None = None,
+    filters: Sequence[FrameFilter] = (),
+    finishing: Finishing | None = None,
+) -> RenderResult:
+    """Render the recording at ``audio_path`` (any audio file, or a video with sound)
+    spoken by ``avatar``: the lips follow the phones recognized in it, and the recording
+    is the video's sound track, as long as the video.
+
+    ``transcript`` is what is said (script syntax; better timing than Whisper's ears).
+    ``options.lang`` is the recording's language (None or "auto": the transcript's,
+    else English); other languages get phone recognition, with a warning. The voice
+    options (voice, speed, pitch, volume, emotion) do not apply.
+    """
+    from persona.lipsync.listen import (
+        is_english,
+        load_recording,
+        recognize,
+        recording_language,
+        transcript_words,
+    )
+
+    options = options or RenderOptions()
+    lang = recording_language(options.lang, transcript)
+    words = transcript_words(transcript, lang, warn)
+    spec = output_spec(options, output)
+    background = _background(options)
+    ref = avatar_name(avatar)
+    audio, rate = load_recording(audio_path)
+    stages = _Stages(_weights(AUDIO_STAGE_WEIGHTS, finishing), sink)
+    progress = stages.progress("recognize")
+    recognition = _Worker(lambda: recognize(audio, rate, words, lang, progress), "recognize")
+    opening = partial(_opened, avatar, ref, spec, options, background, warn)
+    rig, speech = _beside(recognition, opening, stages)
+    if is_english(lang) and not speech.words and warn is not None:
+        warn("no words could be aligned to the recording: the lips follow recognized phones")
+    result = render_speech(
+        speech,
+        rig,
+        output,
+        options,
+        sink=stages.forward(),
+        warn=warn,
+        filters=filters,
+        lang=lang,
+        finishing=finishing,
+        transcript=transcript,
+    )
+    return replace(result, timings={**stages.timings, **result.timings}, avatar=ref)
+
+
+def render_speech(
+    speech: Speech,
+    avatar: str | Path | Avatar,
+    output: str | Path,
+    options: RenderOptions | None = None,
+    *,
+    sink: ProgressSink | None = None,
+    warn: Callable[[str], None] | None = None,
+    filters: Sequence[FrameFilter] = (),
+    lang: str | None = None,
+    finishing: Finishing | None = None,
+    script: Script | None = None,
+    transcript: str | None = None,
+) -> RenderResult:
+    """Render ``speech`` (audio with timed phones, from a TTS engine or a recognizer)
+    spoken by ``avatar`` to ``output``: lipsync → motion → mix → render → encode.
+
+    The video lasts as long as the audio (rounded up to whole frames). Without a mix in
+    ``finishing`` it carries the audio unchanged (resampled to what the encoder takes).
+    ``lang`` is recorded in the result (default: ``options.lang``, else "en"). Captions
+    show ``script``'s display text when given, else ``transcript``'s, else the words
+    recognized in the speech.
+    """
+    options = options or RenderOptions()
+    finishing = finishing or Finishing()
+    spec = output_spec(options, output)
+    ref = avatar_name(avatar)
+    lang = lang or (options.lang if options.lang and options.lang != AUTO else "en")
+    opens = isinstance(avatar, str | Path)
+    tail = {k: STAGE_WEIGHTS[k] for k in TAIL_STAGES if opens or k != "avatar"}
+    stages = _Stages(_weights(tail, finishing), sink)
+    if isinstance(avatar, str | Path):
+        t = time.perf_counter()
+        avatar = _opened(avatar, ref, spec, options, _background(options), warn)
+        stages.done("avatar", t)
     t = time.perf_counter()
     mouth = animate(speech, spec.fps)
-    stage("lipsync").update(1.0)
-    timings["lipsync"] = time.perf_counter() - t
+    prepare = getattr(avatar, "prepare", None)
+    if callable(prepare):  # avatars that choose per frame with the whole track in view
+        prepare(mouth)
+    stages.done("lipsync", t)
     t = time.perf_counter()
     face = animate_face(speech, mouth.n_frames, spec.fps, seed=options.seed)
-    stage("motion").update(1.0)
-    timings["motion"] = time.perf_counter() - t
-
+    stages.done("motion", t)
+    sound = speech.audio, speech.sample_rate
+    if finishing.mix is not None:
+        t = time.perf_counter()
+        sound = _soundtrack(speech, finishing.mix, stages.progress("mix"))
+        stages.done("mix", t)
+    cues = _cues(finishing.captions, speech, script, transcript, lang)
+    if finishing.captions is not None and finishing.captions.burns:
+        filters = [*filters, finishing.captions.burner(cues)]
     t = time.perf_counter()
+    progress = stages.progress("render")
+    drawing = _encode(Path(output), spec, sound, avatar, mouth, face, filters, progress)
+    stages.timings["render+encode"] = time.perf_counter() - t
+    stages.timings["render"] = drawing
+    files = finishing.captions.finish(Path(output), cues, lang) if finishing.captions else []
+    return RenderResult(
+        path=Path(output),
+        speech=speech,
+        mouth=mouth,
+        face=face,
+        timings=stages.timings,
+        lang=lang,
+        avatar=ref,
+        cues=tuple(cues),
+        files=tuple(f for f in files if f != Path(output)),
+    )
+
+
+def _weights(weights: dict[str, float], finishing: Finishing | None) -> dict[str, float]:
+    """``weights`` without the "mix" stage when there is no soundtrack to mix."""
+    if finishing is not None and finishing.mix is not None:
+        return weights
+    return {k: w for k, w in weights.items() if k != "mix"}
+
+
+def _soundtrack(speech: Speech, mix: MixOptions, progress: Progress) -> tuple[np.ndarray, int]:
+    """The video's sound: the speech mixed with music ducked under the phones' speech,
+    effects and loudness, as ``mix`` asks."""
+    from persona.audio.ducking import speech_intervals
+    from persona.audio.mix import soundtrack
+
+    intervals = speech_intervals(speech.phones) if speech.phones else None
+    return soundtrack(speech.audio, speech.sample_rate, mix, intervals, progress=progress)
+
+
+def _cues(
+    captions: CaptionRequest | None,
+    speech: Speech,
+    script: Script | None,
+    transcript: str | None,
+    lang: str,
+) -> tuple[Cue, ...]:
+    """The caption cues of ``speech``, in the author's spelling where it is known."""
+    if captions is None:
+        return ()
+    if script is not None:
+        return captions.cues_for(script, speech)
+    from persona.compose.caption_text import caption_words
+    from persona.compose.captions import segment_captions
+
+    return segment_captions(caption_words(speech, transcript, lang=lang), captions.settings)
+
+
+def _opened(
+    avatar: str | Path | Avatar,
+    ref: str,
+    spec: VideoSpec,
+    options: RenderOptions,
+    background: Background | None,
+    warn: Callable[[str], None] | None,
+) -> Avatar:
+    """``avatar`` itself when it is one, else the avatar ``ref`` names (a saved ``av_…``,
+    a photo, ``template:NAME``, a spec ``.json``) made for ``spec``'s size and rate."""
+    if not isinstance(avatar, str | Path):
+        return avatar
+    return open_avatar(
+        ref,
+        spec.width,
+        spec.height,
+        fps=spec.fps,
+        warn=warn,
+        background=background,
+        shot=options.shot,
+    )
+
+
+def _beside(
+    worker: _Worker, opening: Callable[[], Avatar], stages: _Stages
+) -> tuple[Avatar, Speech]:
+    """Open the avatar while ``worker`` makes the speech: both spend their time in native
+    code that releases the GIL. A bad photo still fails at once: the daemon thread's
+    result is then simply dropped."""
+    t = time.perf_counter()
+    avatar = opening()
+    opened = time.perf_counter() - t
+    speech = worker.result()
+    stages.progress("avatar").update(1.0)  # after the speech: one progress bar at a time
+    stages.timings.update({"avatar": opened, worker.name: worker.seconds})
+    return avatar, speech
+
+
+def _encode(
+    output: Path,
+    spec: VideoSpec,
+    sound: tuple[np.ndarray, int],
+    avatar: Avatar,
+    mouth: MouthTrack,
+    face: FaceTrack,
+    filters: Sequence[FrameFilter],
+    progress: Progress,
+) -> float:
+    """Draw every frame, pass it through ``filters`` and encode it with ``sound``
+    (audio, sample rate); returns the seconds spent drawing (the encoder works beside
+    the drawing)."""
     drawing = 0.0
     with VideoWriter(
         output,
         spec,
-        speech.audio,
-        speech.sample_rate,
-        progress=stage("render"),
+        sound[0],
+        sound[1],
+        progress=progress,
         total_frames=mouth.n_frames,
     ) as writer:
         for k, state in enumerate(face_states(mouth, face)):
@@ -195,14 +489,4 @@ def render_video(
                 frame = f.apply(frame, k)
             drawing += time.perf_counter() - t0
             writer.write(frame)
-    timings["render+encode"] = time.perf_counter() - t
-    timings["render"] = drawing
-    return RenderResult(
-        path=output,
-        speech=speech,
-        mouth=mouth,
-        face=face,
-        timings=timings,
-        lang=voice.lang,
-        avatar=avatar_ref,
-    )
+    return drawing

@@ -219,6 +219,9 @@ class VideoSpec:
     container: str = "mp4"  # "mp4" (H.264 + AAC) or "webm" (VP9 + Opus)
     preset: str = "veryfast"  # x264 preset
     crf: int = 23
+    keyframe_ms: int = 10_000  # a key frame at least this often
+    max_kbps: int = 0  # video bitrate cap in kbit/s (0: none, constant quality only)
+    edit_list: bool = True  # MP4: False writes none (some upload sites ask for that)
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,10 @@ def transcribe(audio: np.ndarray, sample_rate: int, *, word_times: bool = True) 
                 samples,
                 language="en",
                 beam_size=1,
+                # Greedy decoding only: the fallback to sampling at higher temperatures
+                # makes the words differ from run to run (and costs seconds on synthetic
+                # speech), while one pass at 0 gives the same words every time.
+                temperature=0.0,
                 condition_on_previous_text=False,
                 word_timestamps=word_times,
             )

@@ -9,8 +9,9 @@ not grow with the length of the video.
 Timing: video frame ``k`` starts at ``k / fps`` s and audio sample ``n`` at
 ``n / 48000`` s, both from zero. The codecs' start-up delay (AAC priming, Opus pre-skip)
 is placed before zero by FFmpeg and skipped by players (MP4 edit list, WebM CodecDelay),
-so sound and picture line up exactly. The audio track is cut or padded with silence to
-the video's length.
+so sound and picture line up exactly. Without an edit list (``VideoSpec.edit_list``)
+players play the AAC priming too, so the encoder leaves out that many samples at the
+start instead. The audio track is cut or padded with silence to the video's length.
 
 The file appears at ``path`` only when it is complete (see :mod:`persona.media.output`).
 """
@@ -93,6 +94,7 @@ class _Streams:
             raise
         self.audio_format = profile.audio_format
         self.audio_frame = self.sound.codec_context.frame_size or 1024
+        self.audio_skip = formats.audio_skip(spec)
         self.time_base = Fraction(1, spec.fps)
 
     def _add_video(self, profile: formats.Profile) -> av.VideoStream:
@@ -133,7 +135,8 @@ class _Streams:
         stop = until if final else self.audio_pos + (until - self.audio_pos) // size * size
         if stop <= self.audio_pos:
             return
-        samples = self.audio.read(self.audio_pos, stop)  # one read: resampling per read
+        skip = self.audio_skip
+        samples = self.audio.read(self.audio_pos + skip, stop + skip)  # resamples per read
         for offset in range(0, len(samples), size):
             chunk = av.AudioFrame.from_ndarray(
                 samples[np.newaxis, offset : offset + size],
@@ -149,7 +152,7 @@ class _Streams:
     def finish(self) -> None:
         """Flush both encoders and write the container's index."""
         self.container.mux(self.video.encode(None))
-        self._encode_audio(self._video_samples(), final=True)
+        self._encode_audio(self._video_samples() - self.audio_skip, final=True)
         self.container.mux(self.sound.encode(None))
         self.container.close()
 

@@ -3,7 +3,9 @@
 Two containers are supported:
 
 * ``mp4``: H.264 (libx264, yuv420p) video and AAC audio, ``moov`` atom at the front so
-  browsers start playing before the download ends;
+  browsers start playing before the download ends; with ``VideoSpec.edit_list=False``
+  no edit list either (upload sites ask for that): B-frames keep their times through
+  negative composition offsets, and the encoder skips the AAC priming itself;
 * ``webm``: VP9 (libvpx-vp9 in its real-time mode) video and Opus audio.
 
 Frames reach the encoder as I420 produced by OpenCV, which uses the BT.601 matrix with
@@ -22,10 +24,19 @@ from persona.types import VideoSpec
 AUDIO_RATE = 48000
 """Sample rate of every encoded audio track (AAC and Opus both run natively at 48 kHz)."""
 
+AAC_PRIMING_SAMPLES = 1024
+"""Samples of encoder delay FFmpeg's AAC encoder puts before the first input sample."""
+
 MIN_SIDE = 256
 MAX_SIDE = 1920
 MAX_PIXELS = 1920 * 1080
 MAX_FPS = 60
+MIN_KEYFRAME_MS = 100
+MAX_KEYFRAME_MS = 60_000
+
+VBV_BUFFER_S = 2
+"""With a bitrate cap, the encoder's buffer holds this many seconds at the cap: short
+bursts (a head turn) may exceed the cap, the average over 2 s may not."""
 
 X264_PRESETS: tuple[str, ...] = (
     "ultrafast",
@@ -120,22 +131,35 @@ def check_spec(spec: VideoSpec) -> None:
         )
     if not 0 <= spec.crf <= 51:
         raise InputError(f"quality (crf) {spec.crf} is out of range; use 0..51 (lower is better)")
+    if not MIN_KEYFRAME_MS <= spec.keyframe_ms <= MAX_KEYFRAME_MS:
+        raise InputError(
+            f"key frame interval {spec.keyframe_ms} ms is out of range; "
+            f"use {MIN_KEYFRAME_MS}..{MAX_KEYFRAME_MS} ms"
+        )
+    if spec.max_kbps < 0:
+        raise InputError(f"bitrate cap {spec.max_kbps} kbit/s must not be negative")
 
 
 def profile_for(spec: VideoSpec) -> Profile:
     """The codecs and options used to encode ``spec`` (assumed valid, see :func:`check_spec`)."""
-    keyint = str(10 * spec.fps)  # a key frame at least every 10 s keeps seeking quick
+    keyint = str(max(1, round(spec.keyframe_ms * spec.fps / 1000)))
+    cap = {"maxrate": f"{spec.max_kbps}k", "bufsize": f"{VBV_BUFFER_S * spec.max_kbps}k"}
     if spec.container == "mp4":
         return Profile(
             format="mp4",
             video_codec="libx264",
-            video_options={"preset": spec.preset, "crf": str(spec.crf), "g": keyint},
+            video_options={
+                "preset": spec.preset,
+                "crf": str(spec.crf),
+                "g": keyint,
+                **(cap if spec.max_kbps else {}),
+            },
             audio_codec="aac",
             audio_format="fltp",
             # FFmpeg's default AAC coder (twoloop) is about 5× slower for no audible gain
             # on speech.
             audio_options={"aac_coder": "fast", "b": "128k"},
-            container_options={"movflags": "+faststart"},
+            container_options=_mp4_options(spec),
             frame_threads=True,
         )
     return Profile(
@@ -147,7 +171,8 @@ def profile_for(spec: VideoSpec) -> Profile:
             "row-mt": "1",
             "tile-columns": "2",
             "crf": str(round(spec.crf * _VP9_CRF_SCALE)),
-            "b": "0",  # with crf: constant quality, no bitrate target
+            # with crf: constant quality; with a cap too, constrained quality
+            "b": f"{spec.max_kbps}k" if spec.max_kbps else "0",
             "g": keyint,
         },
         audio_codec="libopus",
@@ -156,3 +181,15 @@ def profile_for(spec: VideoSpec) -> Profile:
         container_options={},
         frame_threads=False,
     )
+
+
+def audio_skip(spec: VideoSpec) -> int:
+    """Samples the encoder leaves out at the start of the audio: the AAC priming when no
+    edit list tells players to skip it (they then play it, so the sound lines up)."""
+    return AAC_PRIMING_SAMPLES if spec.container == "mp4" and not spec.edit_list else 0
+
+
+def _mp4_options(spec: VideoSpec) -> dict[str, str]:
+    if spec.edit_list:
+        return {"movflags": "+faststart"}
+    return {"movflags": "+faststart+negative_cts_offsets", "use_editlist": "0"}
