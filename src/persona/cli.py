@@ -373,14 +373,8 @@ def _render(
 ) -> int:
     """Render ``text`` (TTS), or the recording ``audio`` with ``text`` as its transcript."""
     from persona.pipeline import render_audio, render_video
-    from persona.progress import BarSink, JsonSink, ProgressSink
+    from persona.progress import command_sink
 
-    bar: BarSink | None = None
-    sink: ProgressSink | None = None
-    if args.json:
-        sink = JsonSink(sys.stderr)
-    elif not args.quiet:
-        sink = bar = BarSink(sys.stderr)
     cues_out = getattr(args, "cues_out", None)
     if cues_out:
         from persona.lipsync.commands import check_output
@@ -388,6 +382,7 @@ def _render(
         check_output(Path(cues_out))
     options = _options(args)
     finishing = _finishing(args, options.video)
+    sink, bar = command_sink(args.json, args.quiet)
     started = time.perf_counter()
     if audio is not None:
         result = render_audio(

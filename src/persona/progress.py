@@ -118,3 +118,18 @@ class JsonSink:
         }
         self.stream.write(json.dumps(event) + "\n")
         self.stream.flush()
+
+
+def command_sink(
+    json_events: bool, quiet: bool, stream: TextIO | None = None
+) -> tuple[ProgressSink | None, BarSink | None]:
+    """A command's progress sink on ``stream`` (default: the current ``sys.stderr``):
+    JSON events (``--json``), else a bar unless ``quiet``; the bar is returned too, for
+    the command to close."""
+    stream = stream if stream is not None else sys.stderr
+    if json_events:
+        return JsonSink(stream), None
+    if quiet:
+        return None, None
+    bar = BarSink(stream)
+    return bar, bar

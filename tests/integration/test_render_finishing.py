@@ -170,3 +170,59 @@ def test_scene_captions_name_each_speaker_and_music_is_mixed(tmp_path: Path) -> 
     audio, rate = read_audio(out)
     loudness = pyloudnorm.Meter(rate).integrated_loudness(audio.astype(np.float64))
     assert abs(loudness - -14.0) < 1.0
+
+
+def test_translated_caption_files_become_more_language_tracks(tmp_path: Path) -> None:
+    hindi = tmp_path / "talk.hi.srt"
+    hindi.write_text(
+        "1\n00:00:00,100 --> 00:00:01,500\nनमस्ते।\n\n2\n00:00:01,600 --> 00:00:02,900\n"
+        "यह एक परीक्षण है।\n",
+        encoding="utf-8",
+    )
+    spanish = tmp_path / "talk.es.vtt"
+    spanish.write_text(
+        "WEBVTT\n\nNOTE a translation\n\n00:00.100 --> 00:01.500 line:90%\nHola.\n\n"
+        "00:01.600 --> 00:02.900\n<v Ana>Esto es una prueba.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "multi.mp4"
+    code = main(
+        [
+            "render",
+            "Hello there. This is a test.",
+            "--avatar",
+            AVATAR,
+            "--voice",
+            "espeak-en",
+            "--size",
+            "320x256",
+            "--preset",
+            "ultrafast",
+            "-o",
+            str(out),
+            "--caption-track",
+            f"hi={hindi}",
+            "--caption-track",
+            f"es={spanish}",
+            "-q",
+        ]
+    )
+    assert code == 0
+    from persona.media.subtitles import read_subtitle_tracks
+
+    tracks = read_subtitle_tracks(out)
+    assert [t.language for t in tracks] == ["eng", "hin", "spa"]
+    assert "यह एक परीक्षण है।" in [text for _, _, text in tracks[1].cues]
+    assert "Esto es una prueba." in [text for _, _, text in tracks[2].cues]
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [("hi", "LANG=FILE"), ("hi=missing.srt", "cannot read"), ("xx-bogus=a.srt", "language")],
+)
+def test_bad_caption_tracks_are_refused(item: str, message: str, tmp_path: Path) -> None:
+    parser = argparse.ArgumentParser()
+    add_caption_arguments(parser)
+    args = parser.parse_args(["--caption-track", item])
+    with pytest.raises(InputError, match=message):
+        caption_request(args, (320, 256), 25)

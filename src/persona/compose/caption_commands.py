@@ -44,6 +44,7 @@ from persona.types import Script, Speech
 if TYPE_CHECKING:
     from persona.compose.caption_burn import CaptionBurner
     from persona.media.probe import MediaInfo
+    from persona.media.subtitles import SubtitleTrack
 
 CAPTION_KINDS = ("burn", "srt", "vtt", "ass", "track")
 PORTRAIT_MARGIN = 0.14
@@ -271,6 +272,14 @@ def add_caption_arguments(parser: argparse.ArgumentParser) -> None:
         help="characters per line (default 42, fewer for portrait video)",
     )
     group.add_argument(
+        "--caption-track",
+        action="append",
+        default=[],
+        metavar="LANG=FILE",
+        help="another language's subtitle track from a .srt/.vtt file, e.g. a translation "
+        "of the captions (repeatable; implies --captions track)",
+    )
+    group.add_argument(
         "--speaker-labels",
         nargs="?",
         const="name",
@@ -288,6 +297,7 @@ class CaptionRequest:
     settings: CaptionSettings
     style: CaptionStyle
     size: tuple[int, int]
+    extra_tracks: tuple[SubtitleTrack, ...] = ()  # other languages, from files
 
     @property
     def burns(self) -> bool:
@@ -322,8 +332,8 @@ class CaptionRequest:
             for p in self.sidecars(video)
         ]
         if "track" in self.kinds:
-            track = SubtitleTrack(tuple(cues), lang)
-            written.append(mux_subtitles(video, video, [track], style=self.style))
+            tracks = [SubtitleTrack(tuple(cues), lang), *self.extra_tracks]
+            written.append(mux_subtitles(video, video, tracks, style=self.style))
         return written
 
 
@@ -332,7 +342,10 @@ def caption_request(
 ) -> CaptionRequest | None:
     """The captions ``args`` ask for on a ``size`` video at ``fps``, checked now (bad
     style or limits raise :class:`InputError` before any work); None when none."""
-    kinds = tuple(dict.fromkeys(getattr(args, "captions", None) or ()))
+    extra = tuple(_extra_track(item) for item in getattr(args, "caption_track", None) or ())
+    kinds = tuple(
+        dict.fromkeys([*(getattr(args, "captions", None) or ()), *(["track"] * bool(extra))])
+    )
     if not kinds:
         return None
     settings = replace(
@@ -341,4 +354,16 @@ def caption_request(
     if args.caption_max_chars is not None:
         settings = replace(settings, max_chars=args.caption_max_chars)
     base = CaptionStyle(margin=PORTRAIT_MARGIN) if size[1] > size[0] else CaptionStyle()
-    return CaptionRequest(kinds, settings, _style(args.caption_style, base), size)
+    return CaptionRequest(kinds, settings, _style(args.caption_style, base), size, extra)
+
+
+def _extra_track(item: str) -> SubtitleTrack:
+    """``LANG=FILE`` → a subtitle track of that file's cues in language LANG."""
+    from persona.compose.caption_files import read_caption_file
+    from persona.media.subtitles import SubtitleTrack, language_code
+
+    lang, sep, name = item.partition("=")
+    if not sep or not lang.strip() or not name.strip():
+        raise InputError(f"--caption-track takes LANG=FILE (e.g. hi=talk.hi.srt), not {item!r}")
+    language_code(lang.strip())  # an unknown language fails now
+    return SubtitleTrack(read_caption_file(Path(name.strip()).expanduser()), lang.strip())

@@ -101,6 +101,15 @@ class Showing:
 # ---------------------------------------------------------------------------- lower thirds
 
 
+def lower_third_clearance(width: int, height: int) -> float:
+    """The share of the frame's height, from the bottom, that a lower third may cover
+    (plate, inset and a little air): captions stay above it."""
+    side = min(width, height)
+    plate = (LOWER_NAME_SHARE * 1.15 + LOWER_TITLE_SHARE * 1.45 + 2 * 0.022) * side
+    inset = 0.045 * side
+    return (plate + inset + 0.02 * side) / height
+
+
 @functools.lru_cache(maxsize=64)
 def lower_third_image(
     name: str, title: str, accent: tuple[int, int, int], side: int, max_width: int

@@ -55,7 +55,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from persona.compose.layouts import check_speaker_count, layout_name
-    from persona.progress import BarSink, JsonSink, ProgressSink
+    from persona.progress import command_sink
     from persona.scene.config import load_scene
     from persona.scene.render import render_scene
     from persona.script import load_script
@@ -73,14 +73,9 @@ def run(args: argparse.Namespace) -> int:
         check_speaker_count(changes["layout"], len(scene.speakers))
     scene = replace(scene, **changes)
     text = load_script(args.dialogue)
-    bar: BarSink | None = None
-    sink: ProgressSink | None = None
-    if args.json:
-        sink = JsonSink(sys.stderr)
-    elif not args.quiet:
-        sink = bar = BarSink(sys.stderr)
-    started = time.perf_counter()
     finishing = _finishing(args, scene)
+    sink, bar = command_sink(args.json, args.quiet)
+    started = time.perf_counter()
     result = render_scene(
         text, scene, args.output, preset=args.preset, sink=sink, warn=_warn, finishing=finishing
     )

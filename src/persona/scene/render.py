@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -40,6 +41,7 @@ from persona.compose.overlays import (
     Showing,
     TitleCard,
     load_logo,
+    lower_third_clearance,
     title_card_image,
 )
 from persona.lipsync import frame_count
@@ -94,7 +96,7 @@ def render_scene(
     cover what they draw and what they drew on the previous frame. ``finishing`` adds
     captions (labelled with the speakers' names) and a soundtrack, as for single renders.
     """
-    finishing = finishing or Finishing()
+    finishing = _clear_of_lower_thirds(finishing or Finishing(), scene)
     started = time.perf_counter()
     stage = _stager(sink)
     output = Path(output)
@@ -298,6 +300,18 @@ def scene_frames(
             avatars[(r.speaker, r.rect.w, r.rect.h)].render(faces[r.speaker]) for r in regions
         ]
         yield compositor.compose(k, regions, pictures)
+
+
+def _clear_of_lower_thirds(finishing: Finishing, scene: SceneSpec) -> Finishing:
+    """Burned-in captions at the bottom are raised above the name plates."""
+    captions = finishing.captions
+    if captions is None or not captions.burns or not scene.lower_thirds:
+        return finishing
+    if captions.style.position != "bottom":
+        return finishing
+    lift = lower_third_clearance(scene.width, scene.height)
+    style = replace(captions.style, margin=max(captions.style.margin, min(lift, 0.4)))
+    return replace(finishing, captions=replace(captions, style=style))
 
 
 def encode_scene(
