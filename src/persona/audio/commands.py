@@ -54,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+DEFAULT_VOICE_CHAIN = "broadcast"
+
+
 def loudness_arg(text: str) -> float | None:
     """``--loudness`` value: LUFS as a number, or ``off``."""
     if text.strip().lower() in ("off", "none"):
@@ -95,7 +98,8 @@ def add_mix_arguments(parser: argparse.ArgumentParser) -> None:
         "--voice-chain",
         default=None,
         metavar="NAME",
-        help=f"voice effects: {', '.join(VOICE_CHAINS)} (default: none)",
+        help=f"voice effects: {', '.join(VOICE_CHAINS)} or none (default broadcast: "
+        "EQ and compression, so the voice reaches the loudness target without heavy limiting)",
     )
     group.add_argument("--music-seed", type=int, default=0, help="seed of generated music")
     group.add_argument("--music-mood", default=None, help="mood of generated music")
@@ -118,10 +122,17 @@ def mix_options_from_args(args: argparse.Namespace) -> MixOptions:
         duck=not args.no_duck,
         duck_db=args.duck,
         loudness_lufs=getattr(args, "loudness", WEB_LUFS),
-        voice_chain=args.voice_chain,
+        voice_chain=_chain(args.voice_chain),
         music_seed=args.music_seed,
         music_mood=args.music_mood,
     ).check()
+
+
+def _chain(name: str | None) -> str | None:
+    """``--voice-chain``: a chain's name, ``none`` for none; broadcast when not given."""
+    if name is None:
+        return DEFAULT_VOICE_CHAIN
+    return None if name.strip().lower() == "none" else name
 
 
 def add_recite_arguments(parser: argparse.ArgumentParser) -> None:
