@@ -362,3 +362,29 @@ def test_refuses_a_tiny_face(tmp_path: Path, portrait: np.ndarray) -> None:
     clip = write_still_clip(tmp_path / "far.mp4", image, 16.0)
     with pytest.raises(VideoFaceError, match="too small"):
         train_video_avatar(clip)
+
+
+def test_a_video_avatar_takes_part_in_a_scene(
+    saved: tuple[AvatarStore, AvatarRecord], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from persona.scene.config import load_scene
+    from persona.scene.render import render_scene
+
+    store, record = saved
+    monkeypatch.setenv("PERSONA_DATA_DIR", str(store.root.parent))
+    (tmp_path / "scene.yaml").write_text(
+        "layout: split\nsize: 512x288\n"
+        f"speakers:\n  me: {{avatar: '{record.id}', voice: espeak-en, name: Me}}\n"
+        "  sam: {avatar: 'template:kwame', voice: espeak-en, name: Sam}\n",
+        encoding="utf-8",
+    )
+    scene = load_scene(tmp_path / "scene.yaml")
+    dialogue = "Me: Hello, I am the person from the video.\nSam: Nice to meet you.\n"
+    result = render_scene(dialogue, scene, tmp_path / "scene.mp4", preset="ultrafast")
+    frames = [f.astype(np.int16) for f in read_video_frames(result.path)]
+    left = slice(0, 256)
+    first_turn = result.conversation.turns[0]
+    k0 = first_turn.start_ms * result.fps // 1000
+    k1 = first_turn.end_ms * result.fps // 1000
+    moving = [np.abs(frames[k + 1][:, left] - frames[k][:, left]).mean() for k in range(k0, k1)]
+    assert np.mean(moving) > 0.5  # the video avatar's panel is alive while it speaks
