@@ -645,6 +645,8 @@ COMMANDS = {
     "users": service_commands.run,
     "keys": service_commands.run,
     "db": service_commands.run,
+    "serve": service_commands.run,
+    "worker": service_commands.run,
 }
 
 

@@ -14,8 +14,19 @@ from fastapi import FastAPI
 
 from persona import __version__
 from persona.service.api.errors import install_error_handlers
-from persona.service.api.routes import api_router, meta
+from persona.service.api.routes import (
+    api_router,
+    assets,
+    avatars,
+    heygen,
+    jobs,
+    meta,
+    openai_compat,
+    tts,
+    voices,
+)
 from persona.service.db.engine import Database
+from persona.service.middleware import install_middleware
 from persona.service.settings import Settings, get_settings
 from persona.service.storage import make_storage
 from persona.service.storage.base import Storage
@@ -52,6 +63,13 @@ def create_app(
     app.state.database = db
     app.state.storage = storage or make_storage(settings)
     install_error_handlers(app)
+    install_middleware(app, settings, db)
     app.include_router(meta.router)
     app.include_router(api_router, prefix=API_PREFIX)
+    app.include_router(jobs.router)
+    app.include_router(assets.router)
+    for router in (avatars.router, voices.router, tts.router):
+        app.include_router(router)
+    for router in (heygen.router, heygen.v1_router, openai_compat.router):
+        app.include_router(router)
     return app

@@ -7,6 +7,8 @@
     persona keys revoke KEY                                    key id (key_…) or prefix (ps_…)
     persona db upgrade [--revision REV]
     persona db current
+    persona serve [--host H] [--port P] [--workers N]          the API (+ embedded worker)
+    persona worker [--threads N] [--poll S]                    a separate job worker
 
 They use the service settings (``PERSONA_*``; see docs/service.md) and bring the database
 to the current schema first. Only argparse is imported here; the service itself is
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from persona.service.db.models import ApiKey, User
     from persona.service.settings import Settings
 
-NAMES = ("users", "keys", "db")
+NAMES = ("users", "keys", "db", "serve", "worker")
 """The top-level commands :func:`add_parser` adds and :func:`run` runs."""
 _UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
 _UNITS.update({"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40})
@@ -79,12 +81,34 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     up = db_sub.add_parser("upgrade", help="migrate the database to the newest schema")
     up.add_argument("--revision", default="head", help="target revision (default head)")
     db_sub.add_parser("current", help="show the schema revision of the database")
+    _add_process_parsers(sub)
+
+
+def _add_process_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser("serve", help="run the REST API (and its job worker)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--workers", type=int, default=1, help="embedded worker threads (no broker; default 1)"
+    )
+    worker = sub.add_parser("worker", help="run a job worker (database polling or Celery)")
+    worker.add_argument("--threads", type=int, default=1, help="jobs at once (default 1)")
+    worker.add_argument("--poll", type=float, default=1.0, help="seconds between looks (1)")
+    worker.add_argument(
+        "--retry-delay", type=float, default=5.0, help="first retry backoff, doubling (5 s)"
+    )
+    for parser in (serve, worker):
+        parser.add_argument(
+            "--queue-prefix", default="persona", help="broker queue names' prefix (persona)"
+        )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run one of :data:`NAMES`; prints its result, returns the exit code."""
     if args.command == "db":
         return _db(args)
+    if args.command in ("serve", "worker"):
+        return _process(args)
     handlers = {
         ("users", "create"): _users_create,
         ("users", "list"): _users_list,
@@ -269,4 +293,33 @@ def _db(args: argparse.Namespace) -> int:
     head = head_revision()
     state = "newest" if now == head else f"newest is {head}"
     print(f"{where}: schema revision {now or 'none (empty database)'} ({state})")
+    return 0
+
+
+def _process(args: argparse.Namespace) -> int:
+    """``persona serve`` or ``persona worker``: runs until interrupted."""
+    import logging
+
+    from persona.service import runner
+    from persona.service.settings import get_settings
+    from persona.service.storage import make_storage
+
+    logging.getLogger("persona.service").setLevel(logging.INFO)
+    count = args.workers if args.command == "serve" else args.threads
+    if count < 1:
+        raise InputError(f"at least one worker thread, not {count}")
+    settings = get_settings()
+    with _database(migrate=True):  # a clear error when the database is unreachable
+        pass
+    if args.command == "serve":
+        runner.serve(settings, args.host, args.port, count, args.queue_prefix)
+        return 0
+    runner.run_worker(
+        settings,
+        make_storage(settings),
+        threads=count,
+        poll_s=args.poll,
+        retry_base_s=args.retry_delay,
+        queue_prefix=args.queue_prefix,
+    )
     return 0

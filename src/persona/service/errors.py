@@ -10,6 +10,7 @@
     │   │   ├── IllegalTransitionError  a job state change the state machine forbids
     │   │   └── JobLostError       a worker no longer holds its job (lease lost, cancelled)
     │   ├── StorageKeyError        an object key that could escape its storage (400)
+    │   ├── UnsupportedMediaError  an upload whose bytes are not an accepted format (415)
     │   └── TooLargeError          an upload over the size limit (413)
     │       └── QuotaExceededError the user's storage quota would be exceeded
     └── EngineError
@@ -50,6 +51,10 @@ class IllegalTransitionError(ConflictError):
 
 class StorageKeyError(InputError):
     """An object key that is empty, too long or could leave its storage root."""
+
+
+class UnsupportedMediaError(InputError):
+    """An upload whose content (judged by its first bytes) is not an accepted format."""
 
 
 class TooLargeError(InputError):

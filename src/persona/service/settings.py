@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(default=100, ge=1)
     upload_max_bytes: int = Field(default=512 * MIB, ge=1)
     allow_http_webhooks: bool = False
+    allow_private_webhooks: bool = False
+    """Let production webhooks reach loopback and private networks (development always may)."""
+    webhook_secret: SecretStr | None = None
+    """Signs webhook callbacks; ``None``: a key derived from the secret key."""
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object per log line (request id, user id, job id included)."""
     job_lease_s: int = Field(default=60, ge=5)
     """How long a worker's claim on a job lasts without a heartbeat."""
 

@@ -8,3 +8,4 @@ from tests.unit.service.fixtures import (  # noqa: F401
     settings,
     storage,
 )
+from tests.unit.service.resources import api_client, user_keys  # noqa: F401

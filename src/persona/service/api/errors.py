@@ -21,6 +21,7 @@ from persona.service.errors import (
     StorageError,
     StorageKeyError,
     TooLargeError,
+    UnsupportedMediaError,
 )
 
 STATUS: tuple[tuple[type[PersonaError], int, str], ...] = (
@@ -31,6 +32,7 @@ STATUS: tuple[tuple[type[PersonaError], int, str], ...] = (
     (ConflictError, 409, "conflict"),
     (QuotaExceededError, 413, "quota_exceeded"),
     (TooLargeError, 413, "too_large"),
+    (UnsupportedMediaError, 415, "unsupported_media_type"),
     (StorageKeyError, 400, "bad_key"),
     (InputError, 422, "invalid_input"),
     (DatabaseError, 503, "database_unavailable"),

@@ -167,6 +167,26 @@ def claim_next(
     return None if job_id is None else get_job(session, job_id)
 
 
+def claim_job(
+    session: Session, job_id: str, worker_id: str, *, lease_s: int, now: datetime | None = None
+) -> Job | None:
+    """Claim this job (a broker delivered its id) as :func:`claim_next` claims the next
+    one; ``None`` when it is not queued: cancelled, done, or already claimed by another
+    worker after a duplicate delivery."""
+    now = now or utcnow()
+    values = transition_values(JobState.QUEUED, JobState.PROCESSING, now)
+    values.update(worker_id=worker_id, lease_until=now + timedelta(seconds=lease_s), progress=0)
+    claim = (
+        update(Job)
+        .where(Job.id == job_id, Job.state == JobState.QUEUED)
+        .values(attempts=Job.attempts + 1, **values)
+        .returning(Job.id)
+        .execution_options(synchronize_session=False)
+    )
+    claimed = session.execute(claim).scalar_one_or_none()
+    return None if claimed is None else get_job(session, claimed)
+
+
 def heartbeat(
     session: Session,
     job_id: str,
