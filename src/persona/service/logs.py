@@ -97,6 +97,7 @@ def configure_logging(settings: Settings, *, level: int = logging.INFO) -> loggi
     handler.setFormatter(make_formatter(settings.log_format))
     logger.addHandler(handler)
     logger.setLevel(level)
+    logger.propagate = False  # the CLI's root handler would print every line again
     return handler
 
 

@@ -69,7 +69,9 @@ def serve(settings: Settings, host: str, port: int, workers: int, queue_prefix: 
 
         app.state.dispatch = publisher(settings.broker_url, queue_prefix)
     try:
-        _uvicorn_server()(uvicorn.Config(app, host=host, port=port, log_level="info")).run()
+        _uvicorn_server()(
+            uvicorn.Config(app, host=host, port=port, log_level="info", access_log=False)
+        ).run()
     finally:
         if pool is not None:
             pool.stop(timeout=settings.job_lease_s)
