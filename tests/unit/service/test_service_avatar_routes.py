@@ -156,3 +156,28 @@ def test_video_avatar_is_trained_in_the_request(
     assert avatar["kind"] == "video" and "mouth shapes" in response.json()["note"]
     detail = api_client.get(f"/api/v1/avatars/{avatar['id']}", headers=auth(user_keys["ann"]))
     assert detail.json()["video"]["samples"] > 0
+
+
+@pytest.mark.slow
+def test_a_consent_record_belongs_to_the_user_who_made_it(
+    api_client: TestClient, user_keys: dict[str, str], portrait_path: Path
+) -> None:
+    photo = {"photo": ("eileen.jpg", portrait_path.read_bytes(), "image/jpeg")}
+    given = {
+        "consent_subject": "Eileen Collins",
+        "consent_statement": "I agree that my photo is animated for this channel.",
+        "consent_purpose": "channel intros",
+    }
+    made = api_client.post(TRAIN, files=photo, data=given, headers=auth(user_keys["ann"]))
+    assert made.status_code == 201, made.text
+    consent_id = made.json()["avatar"]["consent_id"]
+    assert consent_id
+    # Bob cannot put Ann's consent record on an avatar of his own: it reads as unknown.
+    other = api_client.post(
+        TRAIN, files=photo, data={"consent_id": consent_id}, headers=auth(user_keys["bob"])
+    )
+    assert other.status_code == 404 and other.json()["code"] == "not_found"
+    again = api_client.post(
+        TRAIN, files=photo, data={"consent_id": consent_id}, headers=auth(user_keys["ann"])
+    )
+    assert again.status_code == 201, again.text

@@ -40,6 +40,7 @@ class Role(StrEnum):
 class ResourceKind(StrEnum):
     AVATAR = "avatar"
     VOICE = "voice"
+    CONSENT = "consent"  # a consent record made through the API
 
 
 def _owner() -> Mapped[str]:

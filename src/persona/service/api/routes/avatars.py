@@ -143,24 +143,28 @@ def _from_upload(
     if len(given) != 1 or set(files) - {"photo", "video"}:
         raise InputError("send exactly one file, as the form field 'photo' or 'video'")
     fields = {k: str(v).strip() for k, v in form.multi_items() if not isinstance(v, UploadFile)}
-    consent_id = _consent(fields, user)
+    consent_id = _consent(fields, user, session)
     if given[0] == "photo":
         return _from_photo(files["photo"], fields, consent_id, session, storage, settings, user)
     return _from_video(files["video"], fields, consent_id, session, storage, settings, user)
 
 
-def _consent(fields: dict[str, str], user: User) -> str | None:
-    """The consent the avatar is made under: an existing one, a new one, or none."""
+def _consent(fields: dict[str, str], user: User, session: Session) -> str | None:
+    """The consent the avatar is made under: one of the user's own, a new one (then
+    theirs), or none. Another user's consent record reads as not found."""
     from persona.consent import create_consent, require_consent
 
     parts = [fields.get(name, "") for name in CONSENT_FIELDS]
     if fields.get("consent_id"):
         if any(parts):
             raise ConsentError("give either consent_id or the consent_* fields, not both")
+        require_owner(session, user, ResourceKind.CONSENT, fields["consent_id"])
         return require_consent(fields["consent_id"], "avatar").id
     if not any(parts):
         return None
-    return create_consent("avatar", parts[0], parts[1], parts[2], uploader=user.email).id
+    record = create_consent("avatar", parts[0], parts[1], parts[2], uploader=user.email)
+    record_owner(session, user, ResourceKind.CONSENT, record.id)
+    return record.id
 
 
 def _from_photo(

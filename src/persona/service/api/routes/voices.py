@@ -102,6 +102,7 @@ def clone_voice(
         save_voice(saved)
         try:
             record_owner(session, user, VOICE, saved.id)
+            record_owner(session, user, ResourceKind.CONSENT, consent.id)
             session.commit()
         except BaseException:
             session.rollback()
