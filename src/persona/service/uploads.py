@@ -21,24 +21,17 @@ file has them (WebM is told from Matroska by a name inside its header).
 
 from __future__ import annotations
 
-import contextlib
 import re
-import tempfile
 import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from persona.errors import InputError
 from persona.service.errors import UnsupportedMediaError
 
 if TYPE_CHECKING:
-    from fastapi import UploadFile
-    from sqlalchemy.orm import Session
-
-    from persona.service.db.models import Asset, User
-    from persona.service.storage.base import Storage
+    pass
 
 HEAD_BYTES = 4096
 MAX_NAME_LENGTH = 100
@@ -224,50 +217,3 @@ def safe_filename(name: str | None, content_type: str | None = None) -> str:
     stem = stem or "upload"
     suffix = f".{extension[:10]}" if extension else ""
     return stem[: MAX_NAME_LENGTH - len(suffix)].rstrip("._-") + suffix
-
-
-def upload_stem(upload: UploadFile, default: str) -> str:
-    """A safe name for what was uploaded: its file name without extension, else ``default``."""
-    if not upload.filename:
-        return default
-    stem = safe_filename(upload.filename).rsplit(".", 1)[0]
-    return default if stem == "upload" else stem
-
-
-@contextlib.contextmanager
-def staged_upload(
-    session: Session,
-    storage: Storage,
-    user: User,
-    upload: UploadFile,
-    *,
-    kind: str,
-    allowed: Collection[str],
-    what: str,
-    max_bytes: int,
-) -> Iterator[tuple[Asset, Path]]:
-    """Check what ``upload`` is by its content (:func:`sniff_allowed`), store it as an
-    asset of ``kind`` (upload limit and quota apply) and yield it with a local copy under
-    a safe name with the right extension, for decoders. The copy is removed afterwards;
-    when the block fails the stored object goes too (the asset row is the caller's
-    transaction's: not committed, it is never kept)."""
-    from persona.service.storage.usage import store_asset
-
-    head = upload.file.read(HEAD_BYTES)
-    upload.file.seek(0)
-    content_type = sniff_allowed(head, allowed, what)
-    asset = store_asset(
-        session, storage, user, upload.file, kind=kind, content_type=content_type,
-        max_bytes=max_bytes,
-    )  # fmt: skip
-    try:
-        with tempfile.TemporaryDirectory(prefix="persona-upload-") as folder:
-            path = Path(folder) / safe_filename(upload.filename, content_type)
-            with path.open("wb") as out:
-                for chunk in storage.open(asset.storage_key):
-                    out.write(chunk)
-            yield asset, path
-    except BaseException:
-        with contextlib.suppress(Exception):
-            storage.delete(asset.storage_key)
-        raise

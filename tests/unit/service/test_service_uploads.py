@@ -19,6 +19,7 @@ from tests.unit.service.servicedb import add_user
 from persona.errors import InputError
 from persona.service.db.engine import Database
 from persona.service.errors import UnsupportedMediaError
+from persona.service.staging import staged_upload, upload_stem
 from persona.service.storage.local import LocalStorage
 from persona.service.uploads import (
     AUDIO_TYPES,
@@ -29,8 +30,6 @@ from persona.service.uploads import (
     safe_filename,
     sniff,
     sniff_allowed,
-    staged_upload,
-    upload_stem,
 )
 
 
@@ -222,8 +221,8 @@ def test_staged_upload_stores_checks_and_cleans_up(
     with database.transaction() as session:
         user = add_user(session)
         with staged_upload(
-            session, storage, user, photo, kind="avatar_photo", allowed=IMAGE_TYPES,
-            what="the photo", max_bytes=1 << 20,
+            session, storage, user, photo, kind="avatar_photo", media="image",
+            max_bytes=1 << 20,
         ) as (asset, path):  # fmt: skip
             assert path.name == "me.png" and path.read_bytes() == _image("PNG")
             assert asset.content_type == "image/png"
@@ -232,13 +231,13 @@ def test_staged_upload_stores_checks_and_cleans_up(
         assert upload_stem(photo, "photo") == "me"
         with pytest.raises(RuntimeError, match="the avatar failed"), staged_upload(
             session, storage, user, UploadFile(io.BytesIO(_wav()), filename="a.wav"),
-            kind="voice_sample", allowed=AUDIO_TYPES, what="the sample", max_bytes=1 << 20,
+            kind="voice_sample", media="audio", max_bytes=1 << 20,
         ) as (failed, _):  # fmt: skip
             raise RuntimeError("the avatar failed")
         assert not storage.exists(failed.storage_key)  # nothing is left behind
         forged = UploadFile(io.BytesIO(FORGED["a ZIP archive"]), filename="x.jpg")
-        with pytest.raises(UnsupportedMediaError, match="the photo is a ZIP archive"):
+        with pytest.raises(UnsupportedMediaError, match="image upload is a ZIP archive"):
             staged_upload(
-                session, storage, user, forged, kind="avatar_photo", allowed=IMAGE_TYPES,
-                what="the photo", max_bytes=1 << 20,
+                session, storage, user, forged, kind="avatar_photo", media="image",
+                max_bytes=1 << 20,
             ).__enter__()  # fmt: skip
