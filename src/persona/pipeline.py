@@ -363,7 +363,12 @@ def render_speech(
     sound = speech.audio, speech.sample_rate
     if finishing.mix is not None:
         t = time.perf_counter()
-        sound = _soundtrack(speech, finishing.mix, stages.progress("mix"))
+        from persona.audio.mix import speech_soundtrack
+
+        progress = stages.progress("mix")
+        sound = speech_soundtrack(
+            speech.audio, speech.sample_rate, finishing.mix, [speech.phones], progress
+        )
         stages.done("mix", t)
     cues = _cues(finishing.captions, speech, script, transcript, lang)
     if finishing.captions is not None and finishing.captions.burns:
@@ -392,16 +397,6 @@ def _weights(weights: dict[str, float], finishing: Finishing | None) -> dict[str
     if finishing is not None and finishing.mix is not None:
         return weights
     return {k: w for k, w in weights.items() if k != "mix"}
-
-
-def _soundtrack(speech: Speech, mix: MixOptions, progress: Progress) -> tuple[np.ndarray, int]:
-    """The video's sound: the speech mixed with music ducked under the phones' speech,
-    effects and loudness, as ``mix`` asks."""
-    from persona.audio.ducking import speech_intervals
-    from persona.audio.mix import soundtrack
-
-    intervals = speech_intervals(speech.phones) if speech.phones else None
-    return soundtrack(speech.audio, speech.sample_rate, mix, intervals, progress=progress)
 
 
 def _cues(

@@ -100,29 +100,16 @@ def test_soundtrack_meets_its_loudness_target_with_music_in_the_pause(
     assert np.sqrt(np.mean(raw**2)) < 1e-3
 
 
+def _render_cli(out: Path, *options: str) -> int:
+    """``persona render`` of a short eSpeak NG line, small and fast, with ``options``."""
+    small = ["--voice", "espeak-en", "--size", "320x256", "--preset", "ultrafast", "-q"]
+    text = "Hello there. This is a test."
+    return main(["render", text, "--avatar", AVATAR, *small, "-o", str(out), *options])
+
+
 def test_cli_render_writes_captions_and_mixes(tmp_path: Path) -> None:
     out = tmp_path / "cli.mp4"
-    code = main(
-        [
-            "render",
-            "Hello there. This is a test.",
-            "--avatar",
-            AVATAR,
-            "--voice",
-            "espeak-en",
-            "--size",
-            "320x256",
-            "--preset",
-            "ultrafast",
-            "-o",
-            str(out),
-            "--captions",
-            "vtt",
-            "--loudness",
-            "-16",
-            "-q",
-        ]
-    )
+    code = _render_cli(out, "--captions", "vtt", "--loudness", "-16")
     assert code == 0
     assert out.with_suffix(".vtt").read_text(encoding="utf-8").startswith("WEBVTT")
 
@@ -186,27 +173,7 @@ def test_translated_caption_files_become_more_language_tracks(tmp_path: Path) ->
         encoding="utf-8",
     )
     out = tmp_path / "multi.mp4"
-    code = main(
-        [
-            "render",
-            "Hello there. This is a test.",
-            "--avatar",
-            AVATAR,
-            "--voice",
-            "espeak-en",
-            "--size",
-            "320x256",
-            "--preset",
-            "ultrafast",
-            "-o",
-            str(out),
-            "--caption-track",
-            f"hi={hindi}",
-            "--caption-track",
-            f"es={spanish}",
-            "-q",
-        ]
-    )
+    code = _render_cli(out, "--caption-track", f"hi={hindi}", "--caption-track", f"es={spanish}")
     assert code == 0
     from persona.media.subtitles import read_subtitle_tracks
 

@@ -25,7 +25,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from persona.audio.bed import apply_fades, check_music, load_bed
-from persona.audio.ducking import Ducking, activity_from_intervals, detect_speech, duration_ms
+from persona.audio.ducking import (
+    Ducking,
+    activity_from_intervals,
+    detect_speech,
+    duration_ms,
+    speech_intervals,
+)
 from persona.audio.effects import voice_chain
 from persona.audio.loudness import (
     CEILING_DBTP,
@@ -40,6 +46,7 @@ from persona.audio.loudness import (
 )
 from persona.errors import AudioError, InputError
 from persona.progress import NullProgress, Progress
+from persona.types import Phone
 
 OUTPUT_RATE = 48000
 """The rate of every encoded audio track (``persona.media.formats.AUDIO_RATE``)."""
@@ -151,6 +158,20 @@ def soundtrack(
     """
     result = mix(voice, sample_rate, options, speech_intervals, progress)
     return result.audio, result.sample_rate
+
+
+def speech_soundtrack(
+    voice: np.ndarray,
+    sample_rate: int,
+    options: MixOptions,
+    phone_tracks: Sequence[Sequence[Phone]],
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, int]:
+    """:func:`soundtrack` for speech whose phones are known: the music ducks under the
+    stretches of speech of every track in ``phone_tracks`` (one per speaker), or under
+    what the detector hears when none has phones."""
+    spans = sorted(span for phones in phone_tracks for span in speech_intervals(phones))
+    return soundtrack(voice, sample_rate, options, spans or None, progress)
 
 
 def mix(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from persona.progress import Progress
-from persona.scene.model import Conversation, Speaker
+from persona.scene.model import Conversation, Speaker, SpokenWord
 from persona.types import Script, Word
 
 if TYPE_CHECKING:
@@ -31,9 +31,12 @@ def scene_cues(
     from persona.compose.caption_text import caption_words
     from persona.compose.captions import segment_captions
 
+    by_turn: dict[int, list[SpokenWord]] = {}
+    for word in conversation.words:
+        by_turn.setdefault(word.turn, []).append(word)
     words: list[CaptionWord] = []
     for index, script in enumerate(scripts):
-        spoken = [w for w in conversation.words if w.turn == index]
+        spoken = by_turn.get(index, [])
         if script is None or not spoken:
             continue
         display = " ".join(s.display for s in script.segments)
@@ -50,8 +53,7 @@ def scene_soundtrack(
     everyone's speech, effects and loudness when ``mix`` asks for it."""
     if mix is None:
         return conversation.audio, conversation.sample_rate
-    from persona.audio.ducking import speech_intervals
-    from persona.audio.mix import soundtrack
+    from persona.audio.mix import speech_soundtrack
 
-    intervals = sorted(i for s in conversation.speeches for i in speech_intervals(s.phones))
-    return soundtrack(conversation.audio, conversation.sample_rate, mix, intervals, progress)
+    tracks = [speech.phones for speech in conversation.speeches]
+    return speech_soundtrack(conversation.audio, conversation.sample_rate, mix, tracks, progress)

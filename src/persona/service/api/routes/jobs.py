@@ -41,6 +41,7 @@ from persona.service.errors import NotFoundError
 from persona.service.jobs import repository as jobs
 from persona.service.jobs.states import TERMINAL, JobState, JobType, parse_job_type, parse_state
 from persona.service.settings import Settings
+from persona.service.storage.base import Storage
 
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX, tags=["jobs"])
@@ -294,9 +295,7 @@ def video(
     range: Annotated[str | None, Header()] = None,
 ) -> Response:
     """The job's video; ``Range: bytes=…`` for a part of it (206)."""
-    found = _output(session, user, job_id, None)
-    session.close()
-    return stream_object(storage, found["key"], found["content_type"], range, found["name"])
+    return _stream_output(session, storage, user, job_id, None, range)
 
 
 @router.get("/jobs/{job_id}/files/{name}", response_class=Response, responses={206: {}, 416: {}})
@@ -309,6 +308,19 @@ def output_file(
     range: Annotated[str | None, Header()] = None,
 ) -> Response:
     """One output of the job by name (``speech.wav``, ``captions.srt``, ``cues.json``)."""
+    return _stream_output(session, storage, user, job_id, name, range)
+
+
+def _stream_output(
+    session: Session,
+    storage: Storage,
+    user: User,
+    job_id: str,
+    name: str | None,
+    byte_range: str | None,
+) -> Response:
+    """Stream one output of ``user``'s job (the video when ``name`` is None); the
+    database session is closed first, so a long download holds no connection."""
     found = _output(session, user, job_id, name)
     session.close()
-    return stream_object(storage, found["key"], found["content_type"], range, found["name"])
+    return stream_object(storage, found["key"], found["content_type"], byte_range, found["name"])
