@@ -21,6 +21,8 @@ from persona.audio import commands as audio_commands
 from persona.audio.music import commands as music_commands
 from persona.compose import caption_commands
 from persona.errors import InputError, PersonaError
+from persona.moderation import commands as moderation_commands
+from persona.provenance import commands as provenance_commands
 from persona.scene import commands as scene_commands
 from persona.service import commands as service_commands
 from persona.types import RenderOptions, VideoSpec
@@ -109,6 +111,9 @@ def _add_render_options(p: argparse.ArgumentParser) -> None:
 
     add_caption_arguments(p)
     add_mix_arguments(p)
+    from persona.watermark.commands import add_label_arguments
+
+    add_label_arguments(p)
 
 
 def _finishing(args: argparse.Namespace, spec: VideoSpec) -> Finishing:
@@ -134,7 +139,13 @@ def _add_store_parsers(avatar_sub: argparse._SubParsersAction) -> None:
     source.add_argument("--video", help="a 15-120 s clip of the person talking")
     create.add_argument("--name", default=None, help="display name (default: from the source)")
     create.add_argument("--background", default=None, help="photo: #rrggbb, blur or a picture")
-    create.add_argument("--consent", default=None, help="consent record id of the person shown")
+    create.add_argument(
+        "--consent", default=None, help="photo/video: consent record id of the person shown"
+    )
+    create.add_argument("--subject", default=None, help="or a new consent: who is shown")
+    create.add_argument("--statement", default=None, help="their consent, in their words")
+    create.add_argument("--purpose", default=None, help="what the likeness may be used for")
+    create.add_argument("--uploader", default=None, help="who uploads it (default: you)")
     create.add_argument("--transcript", default=None, help="video: what is said, as a .txt file")
     create.add_argument("--json", action="store_true")
     for name, text in (("list", "list saved avatars"), ("show", "one avatar and its versions")):
@@ -198,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the mouth cues (Rhubarb shapes) to a .tsv, .json, .xml or .dat file",
     )
     _add_render_options(render)
+    moderation_commands.add_argument(render)
 
     voices = sub.add_parser("voices", help="list the voices, or preview one")
     voice_sub = voices.add_subparsers(dest="voice_command")
@@ -243,6 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
     music_commands.add_parser(sub)
     audio_commands.add_parsers(sub)
     service_commands.add_parser(sub)
+    provenance_commands.add_parser(sub)
     return parser
 
 
@@ -324,8 +337,15 @@ def _add_match_parsers(voice_sub: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def _add_consent_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    consent = sub.add_parser("consent", help="list or revoke consent records")
+    consent = sub.add_parser("consent", help="create, list or revoke consent records")
     consent_sub = consent.add_subparsers(dest="consent_command", required=True)
+    create = consent_sub.add_parser("create", help="record someone's consent to their likeness")
+    create.add_argument("--kind", choices=("avatar", "voice"), required=True)
+    create.add_argument("--subject", required=True, help="who is shown or heard")
+    create.add_argument("--statement", required=True, help="their consent, in their words")
+    create.add_argument("--purpose", default=None, help="what the likeness may be used for")
+    create.add_argument("--uploader", default=None, help="who uploads it (default: you)")
+    create.add_argument("--json", action="store_true")
     listing = consent_sub.add_parser("list", help="list the consent records")
     listing.add_argument("--kind", choices=("voice", "avatar"), default=None)
     listing.add_argument("--json", action="store_true")
@@ -375,13 +395,19 @@ def _render(
     from persona.pipeline import render_audio, render_video
     from persona.progress import command_sink
 
+    if text is not None:  # moderation: refuses a flagged script unless --moderation off
+        moderation_commands.check_script(text, getattr(args, "moderation", None), _warn)
     cues_out = getattr(args, "cues_out", None)
     if cues_out:
         from persona.lipsync.commands import check_output
 
         check_output(Path(cues_out))
     options = _options(args)
-    finishing = _finishing(args, options.video)
+    from dataclasses import replace
+
+    from persona.watermark.commands import marks_from_args
+
+    finishing = replace(_finishing(args, options.video), marks=marks_from_args(args, [avatar]))
     sink, bar = command_sink(args.json, args.quiet)
     started = time.perf_counter()
     if audio is not None:
@@ -424,11 +450,12 @@ def _render(
             "wall_s": round(wall, 3),
             "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
             "captions": [str(f) for f in result.files],
+            "provenance": str(result.provenance) if result.provenance else None,
         }
         sys.stderr.write(json.dumps(event) + "\n")
     elif not args.quiet:
         print(f"wrote {result.path} ({seconds:.1f} s of video, {result.lang}, in {wall:.1f} s)")
-        for extra in result.files:
+        for extra in (*result.files, *filter(None, [result.provenance])):
             print(f"wrote {extra}")
     return 0
 
@@ -509,14 +536,24 @@ def _voices_match(args: argparse.Namespace) -> int:
         consent_id=args.consent,
         as_json=args.json,
     )
+    moderation_commands.warn_public_figure("voice", args.name, _warn)
     print(report)
     return 0
 
 
 def cmd_consent(args: argparse.Namespace) -> int:
-    from persona.voice.match_commands import consent_list_command, consent_revoke_command
+    from persona.voice.match_commands import (
+        consent_create_command,
+        consent_list_command,
+        consent_revoke_command,
+    )
 
-    if args.consent_command == "revoke":
+    if args.consent_command == "create":
+        _, text = consent_create_command(
+            args.kind, args.subject, args.statement, args.purpose, args.uploader, args.json
+        )
+        print(text)
+    elif args.consent_command == "revoke":
         print(consent_revoke_command(args.consent_id))
     else:
         print(consent_list_command(args.kind, args.json))
@@ -559,10 +596,13 @@ def _avatar_store_command(args: argparse.Namespace) -> int:
             video=args.video,
             name=args.name,
             background=args.background,
-            consent_id=args.consent,
+            consent=commands.ConsentOptions(
+                args.consent, args.subject, args.statement, args.purpose, args.uploader
+            ),
             transcript=args.transcript,
             sink=sink,
         )
+        moderation_commands.warn_public_figure("avatar", record.name, _warn)
         if args.json:
             print(json.dumps({**commands.summary(record), "note": note}, indent=2))
         else:
@@ -647,6 +687,7 @@ COMMANDS = {
     "db": service_commands.run,
     "serve": service_commands.run,
     "worker": service_commands.run,
+    "verify": provenance_commands.run,
 }
 
 

@@ -11,6 +11,7 @@ history of what was allowed and when, and disables everything made under it for 
 work (a matched voice then refuses to load, see :mod:`persona.voice.store`).
 
     new_consent(...) → ConsentRecord ─save_consent→ consent/<id>.json
+    consent_from_options(kind, consent_id | subject, statement, ...) → the one a command names
     get_consent(id) / list_consents(kind) / revoke_consent(id) / require_consent(id, kind)
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import re
 import secrets
 from dataclasses import asdict, dataclass, replace
@@ -85,8 +87,17 @@ def folder() -> Path:
     return data_dir() / FOLDER
 
 
+USER_ENV = "PERSONA_USER"
+"""Who is using Persona Studio on this machine, when not the operating-system user's name."""
+
+
 def default_uploader() -> str:
-    """The operating-system user running Persona Studio ("unknown" if it has none)."""
+    """Who is at the command line: ``$PERSONA_USER`` when set (a full name, say), else the
+    operating-system user ("unknown" if it has none). Consent records made here name them
+    as the uploader, and they are the requester when a render asks to drop the label."""
+    named = " ".join(os.environ.get(USER_ENV, "").split())
+    if named:
+        return named
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no user name in the environment or the password file
@@ -115,6 +126,46 @@ def new_consent(
             raise ConsentError(f"consent {name} is too long ({len(text)} > {MAX_FIELD} chars)")
         clean[name] = text
     return ConsentRecord(id=f"cs_{secrets.token_hex(6)}", kind=kind, created_at=now_iso(), **clean)
+
+
+DEFAULT_PURPOSES = {
+    "avatar": "videos made with Persona Studio",
+    "voice": "speech made with Persona Studio",
+}
+"""The purpose a command-line consent gets when none is given."""
+
+
+def consent_from_options(
+    kind: str,
+    *,
+    consent_id: str | None = None,
+    subject: str | None = None,
+    statement: str | None = None,
+    purpose: str | None = None,
+    uploader: str | None = None,
+) -> ConsentRecord:
+    """The consent a command's options name: the stored record ``consent_id`` (checked
+    to cover ``kind`` and to hold), or a new, unsaved record from ``subject`` and
+    ``statement`` (``purpose`` defaults to :data:`DEFAULT_PURPOSES`). Neither, or both,
+    is a :class:`ConsentError` that says what to give."""
+    inline = [v for v in (subject, statement, purpose, uploader) if v is not None]
+    if consent_id is not None:
+        if inline:
+            raise ConsentError(
+                "give either --consent ID or --subject/--statement/--purpose/--uploader"
+            )
+        return require_consent(consent_id, kind)
+    if not inline:
+        raise ConsentError(
+            f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} made from a real person needs "
+            "their consent: give --consent ID "
+            "(`persona consent create` makes one) or --subject NAME --statement TEXT"
+        )
+    if kind not in KINDS:
+        raise ConsentError(f"consent kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    return new_consent(
+        kind, subject or "", statement or "", purpose or DEFAULT_PURPOSES[kind], uploader
+    )
 
 
 def save_consent(record: ConsentRecord) -> Path:

@@ -49,11 +49,13 @@ from persona.types import (
 from persona.voice import get_voice, synthesize_script
 from persona.voice.espeak import reading_warnings
 from persona.voice.prosody import check_prosody
+from persona.watermark.options import Marks
 
 if TYPE_CHECKING:
     from persona.audio.mix import MixOptions
     from persona.compose.caption_commands import CaptionRequest
     from persona.compose.captions import Cue
+    from persona.provenance import ProvenanceInputs
 
 STAGE_WEIGHTS = {
     "avatar": 0.03,
@@ -85,10 +87,13 @@ class FrameFilter(Protocol):
 class Finishing:
     """What happens to a render besides the avatar: captions (burned in, written beside
     the video, or muxed as a track) and the soundtrack (music, ducking, effects,
-    loudness). ``None`` leaves that part out: the speech goes to the video as it is."""
+    loudness). ``None`` leaves that part out: the speech goes to the video as it is.
+    ``marks``: the visible AI-generated label and the video id the invisible watermark
+    carries (:mod:`persona.watermark`); the watermark is always embedded."""
 
     captions: CaptionRequest | None = None
     mix: MixOptions | None = None
+    marks: Marks = field(default_factory=Marks)
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,6 +107,8 @@ class RenderResult:
     avatar: str = ""  # the avatar used: a saved one as "av_…@VERSION", else its path or name
     cues: tuple[Cue, ...] = ()  # the captions, when captions were asked for
     files: tuple[Path, ...] = ()  # caption files written beside the video
+    provenance: Path | None = None  # the signed sidecar, VIDEO.provenance.json
+    video_id: str = ""  # the id the invisible watermark carries
 
     @property
     def n_frames(self) -> int:
@@ -213,6 +220,7 @@ def render_video(
     warn: Callable[[str], None] | None = None,
     filters: Sequence[FrameFilter] = (),
     finishing: Finishing | None = None,
+    provenance: ProvenanceInputs | None = None,
 ) -> RenderResult:
     """Render ``text`` spoken by ``avatar`` to ``output``.
 
@@ -254,6 +262,7 @@ def render_video(
         lang=voice.lang,
         finishing=finishing,
         script=script,
+        provenance=_provenance(provenance, avatar=ref, voice=voice.id, script=text),
     )
     return replace(result, timings={**stages.timings, **result.timings}, avatar=ref)
 
@@ -269,6 +278,7 @@ def render_audio(
     warn: Callable[[str], None] | None = None,
     filters: Sequence[FrameFilter] = (),
     finishing: Finishing | None = None,
+    provenance: ProvenanceInputs | None = None,
 ) -> RenderResult:
     """Render the recording at ``audio_path`` (any audio file, or a video with sound)
     spoken by ``avatar``: the lips follow the phones recognized in it, and the recording
@@ -312,6 +322,7 @@ def render_audio(
         lang=lang,
         finishing=finishing,
         transcript=transcript,
+        provenance=_provenance(provenance, avatar=ref, script=transcript),
     )
     return replace(result, timings={**stages.timings, **result.timings}, avatar=ref)
 
@@ -329,6 +340,7 @@ def render_speech(
     finishing: Finishing | None = None,
     script: Script | None = None,
     transcript: str | None = None,
+    provenance: ProvenanceInputs | None = None,
 ) -> RenderResult:
     """Render ``speech`` (audio with timed phones, from a TTS engine or a recognizer)
     spoken by ``avatar`` to ``output``: lipsync → motion → mix → render → encode.
@@ -338,6 +350,9 @@ def render_speech(
     ``lang`` is recorded in the result (default: ``options.lang``, else "en"). Captions
     show ``script``'s display text when given, else ``transcript``'s, else the words
     recognized in the speech.
+
+    The finished video gets its signed provenance (:mod:`persona.provenance`) for
+    ``provenance``'s ids and consents, the avatar filled in when it names none.
     """
     options = options or RenderOptions()
     finishing = finishing or Finishing()
@@ -373,12 +388,17 @@ def render_speech(
     cues = _cues(finishing.captions, speech, script, transcript, lang)
     if finishing.captions is not None and finishing.captions.burns:
         filters = [*filters, finishing.captions.burner(cues)]
+    video_id = fix_video_id(finishing, provenance)
+    filters = [*filters, *_mark_filters(finishing, video_id)]
     t = time.perf_counter()
     progress = stages.progress("render")
     drawing = _encode(Path(output), spec, sound, avatar, mouth, face, filters, progress)
     stages.timings["render+encode"] = time.perf_counter() - t
     stages.timings["render"] = drawing
     files = finishing.captions.finish(Path(output), cues, lang) if finishing.captions else []
+    proof = _provenance(with_video_id(provenance, video_id), avatar=ref).write(
+        Path(output), spec, warn
+    )
     return RenderResult(
         path=Path(output),
         speech=speech,
@@ -389,6 +409,49 @@ def render_speech(
         avatar=ref,
         cues=tuple(cues),
         files=tuple(f for f in files if f != Path(output)),
+        provenance=proof,
+        video_id=video_id,
+    )
+
+
+def fix_video_id(finishing: Finishing, provenance: ProvenanceInputs | None) -> str:
+    """The video's id, fixed before the first frame is drawn: the watermark carries it
+    and the provenance records it (the marks' own id, else the provenance's, else new)."""
+    from persona.watermark.options import new_video_id
+
+    given = provenance.video_id if provenance is not None else None
+    return finishing.marks.video_id or given or new_video_id()
+
+
+def with_video_id(inputs: ProvenanceInputs | None, video_id: str) -> ProvenanceInputs:
+    """``inputs`` (or empty ones) for the video ``video_id``."""
+    from persona.provenance import ProvenanceInputs
+
+    return replace(inputs or ProvenanceInputs(), video_id=video_id)
+
+
+def _mark_filters(finishing: Finishing, video_id: str) -> list[FrameFilter]:
+    """The AI-generated label (kept clear of burned captions) and the watermark."""
+    from persona.watermark.filters import mark_filters
+    from persona.watermark.label import caption_clearance
+
+    captions = finishing.captions
+    style = captions.style if captions is not None and captions.burns else None
+    return [*mark_filters(finishing.marks, video_id, caption_clearance(style))]
+
+
+def _provenance(
+    inputs: ProvenanceInputs | None,
+    *,
+    avatar: str | None = None,
+    voice: str | None = None,
+    script: str | None = None,
+) -> ProvenanceInputs:
+    """``inputs`` with what this render knows filled in where the caller left gaps."""
+    from persona.provenance import ProvenanceInputs
+
+    return (inputs or ProvenanceInputs()).completed(
+        avatars=[avatar] if avatar else [], voices=[voice] if voice else [], script=script
     )
 
 

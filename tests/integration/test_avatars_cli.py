@@ -10,11 +10,16 @@ import pytest
 
 from persona.avatar.store import AvatarStore
 from persona.cli import main
+from persona.consent import list_consents
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
     assert main(argv) == 0
     return json.loads(capsys.readouterr().out)
+
+
+AGREED = ["--subject", "Ada Example", "--statement", "I agree to my face being used."]
+"""A new consent for the person shown, as photo and video avatars need one."""
 
 
 def _fails(capsys: pytest.CaptureFixture[str], argv: list[str], message: str) -> None:
@@ -67,31 +72,35 @@ def test_photo_avatar_refusals_save_nothing(
 
     wall = tmp_path / "wall.png"
     cv2.imwrite(str(wall), np.full((480, 640, 3), 128, np.uint8))
-    _fails(capsys, ["avatars", "create", "--photo", str(wall)], "no face found")
+    _fails(capsys, ["avatars", "create", "--photo", str(wall), *AGREED], "no face found")
     pair = tmp_path / "pair.jpg"
     cv2.imwrite(str(pair), np.hstack([portrait, portrait]))
-    _fails(capsys, ["avatars", "create", "--photo", str(pair)], "2 faces")
+    _fails(capsys, ["avatars", "create", "--photo", str(pair), *AGREED], "2 faces")
     corrupt = tmp_path / "corrupt.jpg"
     corrupt.write_bytes(b"\xff\xd8 nothing more")
-    _fails(capsys, ["avatars", "create", "--photo", str(corrupt)], "corrupt.jpg")
+    _fails(capsys, ["avatars", "create", "--photo", str(corrupt), *AGREED], "corrupt.jpg")
     _fails(capsys, ["avatars", "create", "--template", "maya", "--background", "blur"], "photo")
     assert AvatarStore().ids() == []
+    assert list_consents() == ()  # a refused photo leaves no consent record behind
 
 
 @pytest.mark.slow
 def test_bad_video_sources(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     text = tmp_path / "notes.mp4"
     text.write_text("not a video")
-    _fails(capsys, ["avatars", "create", "--video", str(text)], "notes.mp4")
-    _fails(capsys, ["avatars", "create", "--video", str(tmp_path / "gone.mp4")], "gone.mp4")
+    _fails(capsys, ["avatars", "create", "--video", str(text), *AGREED], "notes.mp4")
+    _fails(
+        capsys, ["avatars", "create", "--video", str(tmp_path / "gone.mp4"), *AGREED], "gone.mp4"
+    )
     assert AvatarStore().ids() == []
+    assert list_consents() == ()
 
 
 @pytest.mark.slow
 def test_render_records_the_version_it_used(
     capsys: pytest.CaptureFixture[str], portrait_path: Path, tmp_path: Path
 ) -> None:
-    made = _json(capsys, ["avatars", "create", "--photo", str(portrait_path), "--json"])
+    made = _json(capsys, ["avatars", "create", "--photo", str(portrait_path), *AGREED, "--json"])
     avatar_id = made["id"]  # type: ignore[index]
     out = tmp_path / "hi.mp4"
     argv = ["render", "Hi.", "--avatar", avatar_id, "-o", str(out), "--size", "256x256"]

@@ -1,14 +1,49 @@
-"""What ``persona avatars create | list | show | edit | delete`` do; the CLI only parses."""
+"""What ``persona avatars create | list | show | edit | delete`` do; the CLI only parses.
+
+A photo or video avatar is a real person's likeness, so ``create`` makes one only under
+a consent of kind ``avatar`` (:class:`ConsentOptions`): a stored record that holds
+(``--consent ID``), or a new one from ``--subject`` and ``--statement``, saved only once
+the avatar is (a refused photo or a failed training leaves nothing behind). Illustrated
+avatars are nobody's likeness and take no consent.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
 from persona.avatar.store import AvatarRecord, AvatarStore
+from persona.consent import ConsentRecord, consent_from_options, save_consent
 from persona.errors import InputError
 from persona.progress import ProgressSink
+
+
+@dataclass(frozen=True)
+class ConsentOptions:
+    """The consent a photo or video avatar is made under: ``consent_id``, or the fields
+    of a new record (``uploader`` defaults to the user at the command line)."""
+
+    consent_id: str | None = None
+    subject: str | None = None
+    statement: str | None = None
+    purpose: str | None = None
+    uploader: str | None = None
+
+    def given(self) -> bool:
+        return any(v is not None for v in astuple(self))
+
+    def record(self) -> ConsentRecord:
+        """The stored record (checked to hold) or a new, unsaved one."""
+        return consent_from_options(
+            "avatar",
+            consent_id=self.consent_id,
+            subject=self.subject,
+            statement=self.statement,
+            purpose=self.purpose,
+            uploader=self.uploader,
+        )
 
 
 def create_command(
@@ -19,7 +54,7 @@ def create_command(
     video: str | None,
     name: str | None,
     background: str | None,
-    consent_id: str | None,
+    consent: ConsentOptions,
     transcript: str | None,
     sink: ProgressSink | None = None,
 ) -> tuple[AvatarRecord, str]:
@@ -29,6 +64,32 @@ def create_command(
         raise InputError("give exactly one of --photo, --template, --spec or --video")
     if background is not None and photo is None:
         raise InputError("--background applies to photo avatars only")
+    if photo is None and video is None:
+        if consent.given():
+            raise InputError(
+                "--consent, --subject, --statement, --purpose and --uploader apply to photo "
+                "and video avatars only: an illustrated avatar is nobody's likeness"
+            )
+        from persona.avatar.library import create_creator_avatar
+
+        record = create_creator_avatar(template=template, spec_path=spec, name=name)
+        return record, "illustrated"
+    agreed = consent.record()  # refused before any work
+    record, note = _create_likeness(photo, video, name, background, agreed.id, transcript, sink)
+    if consent.consent_id is None:
+        save_consent(agreed)
+    return record, f"{note}; consent {agreed.id}"
+
+
+def _create_likeness(
+    photo: str | None,
+    video: str | None,
+    name: str | None,
+    background: str | None,
+    consent_id: str,
+    transcript: str | None,
+    sink: ProgressSink | None,
+) -> tuple[AvatarRecord, str]:
     if photo is not None:
         from persona.avatar.library import create_photo_avatar
 
@@ -38,20 +99,14 @@ def create_command(
         warnings = [c.name for c in report.checks if c.status == "warn"]
         note = f"quality {report.status}" + (f" (check {', '.join(warnings)})" if warnings else "")
         return record, note
-    if video is not None:
-        from persona.avatar.video.train import create_video_avatar
+    from persona.avatar.video.train import create_video_avatar
 
-        text = _transcript(transcript)
-        record = create_video_avatar(
-            video, name, progress=sink, consent_id=consent_id, transcript=text
-        )
-        facts = record.meta.get("video", {})
-        covered = len(facts.get("visemes_covered", []))
-        return record, f"{covered} mouth shapes learned from the clip"
-    from persona.avatar.library import create_creator_avatar
-
-    record = create_creator_avatar(template=template, spec_path=spec, name=name)
-    return record, "illustrated"
+    assert video is not None
+    text = _transcript(transcript)
+    record = create_video_avatar(video, name, progress=sink, consent_id=consent_id, transcript=text)
+    facts = record.meta.get("video", {})
+    covered = len(facts.get("visemes_covered", []))
+    return record, f"{covered} mouth shapes learned from the clip"
 
 
 def _transcript(path: str | None) -> str | None:

@@ -8,6 +8,8 @@ An avatar reference, as the CLI and API take it, is one of:
 
 :func:`create_photo_avatar` grades the photo first (:mod:`persona.avatar.quality`) and
 refuses one that fails or shows several people, so a saved avatar always renders.
+A saved avatar made under a consent opens only while that consent holds
+(:func:`check_avatar_consent`): revoking it stops every new render, CLI and service alike.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from persona.avatar.image import load_image
 from persona.avatar.photo import PhotoAvatar
 from persona.avatar.quality import PhotoReport, check_photo
 from persona.avatar.store import AvatarRecord, AvatarStore, parse_ref
-from persona.errors import ImageError, InputError, NoFaceError
+from persona.errors import ConsentError, ImageError, InputError, NoFaceError
 
 if TYPE_CHECKING:
     from persona.avatar.base import Avatar
+    from persona.avatar.creator.spec import AvatarSpec
 
 Warn = Callable[[str], None]
 
@@ -107,19 +110,25 @@ def create_creator_avatar(
     *,
     template: str | None = None,
     spec_path: str | Path | None = None,
+    spec: AvatarSpec | None = None,
     name: str | None = None,
     owner: str | None = None,
     store: AvatarStore | None = None,
 ) -> AvatarRecord:
-    """Save an illustrated avatar from a template or a spec ``.json`` as version 1."""
+    """Save an illustrated avatar from a template or a spec ``.json`` as version 1;
+    ``spec`` (a customized template) replaces the template's own spec."""
     from persona.avatar.creator.spec import read_spec
     from persona.avatar.creator.templates import get_template
 
     if (template is None) == (spec_path is None):
         raise InputError("give either a template name or a spec file")
     if template is not None:
-        spec = get_template(template).spec
+        template_spec = get_template(template).spec
         origin = f"template:{template}"
+        if spec is None:
+            spec = template_spec
+        elif spec != template_spec:
+            origin += " (customized)"
     else:
         spec = read_spec(str(spec_path))
         origin = Path(str(spec_path)).name
@@ -212,6 +221,7 @@ def open_saved_avatar(
         raise InputError(f"{ref!r} is not a saved avatar reference (av_… or av_…@N)")
     store = store or AvatarStore()
     record = store.get(parsed[0])
+    check_avatar_consent(record)
     version = record.version(parsed[1])
     source = version.source
     if record.kind == "video":
@@ -231,6 +241,25 @@ def open_saved_avatar(
         background = load_background(saved) if saved is not None else None
     photo = store.file(record, str(source["photo"]))
     return PhotoAvatar.from_path(photo, width, height, warn=warn, background=background, shot=shot)
+
+
+def check_avatar_consent(record: AvatarRecord) -> None:
+    """Raise :class:`~persona.errors.ConsentError` when ``record`` was made under a
+    consent that is revoked or gone: a likeness renders only while its subject agrees.
+    Avatars made without a consent record (illustrated ones) always pass."""
+    from persona.consent import get_consent
+
+    if not record.consent_id:
+        return
+    try:
+        consent = get_consent(record.consent_id)
+    except ConsentError as exc:
+        raise ConsentError(f"avatar {record.id} ({record.name}) cannot be used: {exc}") from exc
+    if consent.revoked:
+        raise ConsentError(
+            f"the consent for avatar {record.id} ({record.name}) was revoked on "
+            f"{consent.revoked_at}: it can no longer be used for new videos"
+        )
 
 
 def resolved_ref(ref: str | Path, store: AvatarStore | None = None) -> str:

@@ -126,6 +126,11 @@ class AvatarRecord:
         )
 
 
+def new_avatar_id() -> str:
+    """A fresh avatar id (``av_`` + 12 hex digits), e.g. to reserve before training."""
+    return "av_" + secrets.token_hex(6)
+
+
 def parse_ref(ref: str) -> tuple[str, int | None] | None:
     """``"av_…"`` or ``"av_…@3"`` → (id, version); anything else → ``None``."""
     match = _REF.match(ref.strip())
@@ -182,8 +187,10 @@ class AvatarStore:
         consent_id: str | None = None,
         owner: str | None = None,
         meta: Mapping[str, Any] | None = None,
+        avatar_id: str | None = None,
     ) -> AvatarRecord:
-        """Save a new avatar with version 1.
+        """Save a new avatar with version 1 (under ``avatar_id`` when one was reserved
+        with :func:`new_avatar_id`; an id that is taken is refused).
 
         ``files`` maps a role ("photo", "video") to a file to copy in; each is stored
         under its content hash and ``source[role]`` is set to that stored name.
@@ -192,7 +199,12 @@ class AvatarStore:
             raise InputError(f"unknown avatar kind {kind!r}; expected one of {', '.join(KINDS)}")
         name = _clean_name(name)
         self.root.mkdir(parents=True, exist_ok=True)
-        avatar_id = "av_" + secrets.token_hex(6)
+        if avatar_id is None:
+            avatar_id = new_avatar_id()
+        elif not _ID.match(avatar_id):
+            raise InputError(f"{avatar_id!r} is not an avatar id (they look like av_…)")
+        if (self.root / avatar_id).exists():
+            raise InputError(f"avatar id {avatar_id} is taken")
         staging = Path(tempfile.mkdtemp(prefix=f".{avatar_id}.", dir=self.root))
         try:
             source = dict(source)

@@ -51,6 +51,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
     add_caption_arguments(p)
     add_mix_arguments(p)
+    from persona.watermark.commands import add_label_arguments
+
+    add_label_arguments(p)
+    from persona.moderation import commands as moderation
+
+    moderation.add_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -73,6 +79,13 @@ def run(args: argparse.Namespace) -> int:
         check_speaker_count(changes["layout"], len(scene.speakers))
     scene = replace(scene, **changes)
     text = load_script(args.dialogue)
+    from persona.cli import _warn
+    from persona.moderation import commands as moderation
+    from persona.scene.screening import spec_texts
+
+    moderation.check_script(text, args.moderation, _warn)  # refuses a flagged dialogue
+    for where, shown in spec_texts(scene):  # the title card, the lower thirds
+        moderation.check_script(shown, args.moderation, _warn, f"the scene's {where}")
     finishing = _finishing(args, scene)
     sink, bar = command_sink(args.json, args.quiet)
     started = time.perf_counter()
@@ -98,10 +111,12 @@ def _finishing(args: argparse.Namespace, scene: SceneSpec) -> Finishing:
     from persona.audio.commands import mix_options_from_args, wants_mix
     from persona.compose.caption_commands import caption_request
     from persona.pipeline import Finishing
+    from persona.watermark.commands import marks_from_args
 
     return Finishing(
         captions=caption_request(args, (scene.width, scene.height), scene.fps),
         mix=mix_options_from_args(args) if wants_mix(args) else None,
+        marks=marks_from_args(args, [s.avatar for s in scene.speakers]),
     )
 
 

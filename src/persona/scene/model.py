@@ -248,6 +248,7 @@ class SceneResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     cues: tuple[CaptionCue, ...] = ()  # the captions, when captions were asked for
     files: tuple[Path, ...] = ()  # caption files written beside the video
+    video_id: str = ""  # the id the invisible watermark carries
 
     @property
     def words(self) -> tuple[SpokenWord, ...]:

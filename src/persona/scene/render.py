@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -46,7 +46,7 @@ from persona.compose.overlays import (
 )
 from persona.lipsync import frame_count
 from persona.media import VideoWriter, check_spec, container_for_path, ensure_writable
-from persona.pipeline import Finishing, FrameFilter, face_states
+from persona.pipeline import Finishing, FrameFilter, face_states, fix_video_id, with_video_id
 from persona.progress import NullProgress, Progress, ProgressSink, StagedProgress
 from persona.scene.animation import face_tracks, mouth_tracks
 from persona.scene.conversation import LEAD_IN_MS, lay_out, speak_turns, turn_scripts
@@ -62,6 +62,9 @@ from persona.scene.model import (
     SpeakerTrack,
 )
 from persona.types import FaceState, Frame, VideoSpec
+
+if TYPE_CHECKING:
+    from persona.provenance import ProvenanceInputs
 
 STAGE_WEIGHTS = {
     "avatars": 0.04,
@@ -88,6 +91,7 @@ def render_scene(
     warn: Warn | None = None,
     filters: Sequence[FrameFilter] = (),
     finishing: Finishing | None = None,
+    provenance: ProvenanceInputs | None = None,
 ) -> SceneResult:
     """Render ``dialogue_text`` (``NAME: text`` lines) as ``scene`` describes to ``output``.
 
@@ -95,6 +99,8 @@ def render_scene(
     receive a copy, so they may draw on it, and must widen its ``dirty`` rectangle to
     cover what they draw and what they drew on the previous frame. ``finishing`` adds
     captions (labelled with the speakers' names) and a soundtrack, as for single renders.
+    The finished video gets its signed provenance (``VIDEO.provenance.json`` beside it),
+    the speakers' avatars and voices filled in where ``provenance`` names none.
     """
     finishing = _clear_of_lower_thirds(finishing or Finishing(), scene)
     started = time.perf_counter()
@@ -127,12 +133,15 @@ def render_scene(
     cues = scene_cues(finishing.captions, conversation, scripts, scene.speakers)
     if finishing.captions is not None and finishing.captions.burns:
         filters = [*filters, finishing.captions.burner(cues)]
+    video_id = fix_video_id(finishing, provenance)
+    filters = [*filters, *_mark_filters(finishing, scene, video_id)]
     drawing, total = encode_scene(
         output, spec, sound, tracks, shots, avatars, compositor, filters, stage("render")
     )
     files = (
         finishing.captions.finish(output, cues, scene.lang or "en") if finishing.captions else []
     )
+    _provenance(with_video_id(provenance, video_id), scene, dialogue_text).write(output, spec, warn)
     timings.update(
         {"render": drawing, "render+encode": total, "total": time.perf_counter() - started}
     )
@@ -149,6 +158,33 @@ def render_scene(
         timings,
         cues=tuple(cues),
         files=tuple(f for f in files if f != output),
+        video_id=video_id,
+    )
+
+
+def _mark_filters(finishing: Finishing, scene: SceneSpec, video_id: str) -> list[FrameFilter]:
+    """The AI-generated label, clear of burned captions, lower thirds and the logo, and
+    the invisible watermark carrying ``video_id``."""
+    from persona.watermark.filters import mark_filters
+    from persona.watermark.label import caption_clearance
+
+    captions = finishing.captions
+    top, bottom = caption_clearance(captions.style if captions and captions.burns else None)
+    if scene.lower_thirds:
+        bottom = max(bottom, lower_third_clearance(scene.width, scene.height))
+    logo = (scene.logo.corner,) if scene.logo is not None else ()
+    return [*mark_filters(finishing.marks, video_id, (top, bottom), logo)]
+
+
+def _provenance(
+    inputs: ProvenanceInputs | None, scene: SceneSpec, dialogue: str
+) -> ProvenanceInputs:
+    from persona.provenance import ProvenanceInputs
+
+    return (inputs or ProvenanceInputs()).completed(
+        avatars=[s.avatar for s in scene.speakers],
+        voices=[s.voice for s in scene.speakers if s.voice],
+        script=dialogue,
     )
 
 

@@ -157,6 +157,13 @@ def authenticate_password(session: Session, email: str, password: str) -> User:
     stored = user.password_hash if user is not None else _DUMMY_HASH
     if not verify_password(password, stored) or user is None:
         raise AuthError("wrong email or password")
+    return require_active(user)
+
+
+def require_active(user: User) -> User:
+    """``user``, unless an admin disabled the account (:class:`PermissionDeniedError`)."""
+    if user.disabled_at is not None:
+        raise PermissionDeniedError("this account is disabled: ask an admin to enable it")
     return user
 
 
@@ -286,5 +293,5 @@ def authenticate(session: Session, credential: str, settings: Settings) -> User:
     if not credential:
         raise AuthError("empty credentials")
     if credential.startswith(API_KEY_MARK):
-        return verify_api_key(session, credential)
-    return verify_token(session, credential, settings)
+        return require_active(verify_api_key(session, credential))
+    return require_active(verify_token(session, credential, settings))

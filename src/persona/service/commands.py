@@ -2,6 +2,8 @@
 
     persona users create EMAIL [--admin] [--name N] [--quota 2GiB] [--password-stdin] [--json]
     persona users list [--json]
+    persona users export EMAIL -o FILE.zip                    everything kept about a user
+    persona users delete EMAIL --yes                           a user and all of theirs
     persona keys create [--user EMAIL] [--name N] [--json]    prints the new key once
     persona keys list [--user EMAIL] [--json]
     persona keys revoke KEY                                    key id (key_…) or prefix (ps_…)
@@ -51,7 +53,7 @@ def parse_bytes(text: str) -> int:
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``users``, ``keys`` and ``db`` to the ``persona`` command."""
-    users = sub.add_parser("users", help="service accounts: create, list")
+    users = sub.add_parser("users", help="service accounts: create, list, export, delete")
     users_sub = users.add_subparsers(dest="users_command", required=True)
     create = users_sub.add_parser("create", help="create a user of the service")
     create.add_argument("email")
@@ -63,6 +65,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     create.add_argument("--json", action="store_true")
     users_sub.add_parser("list", help="list the users").add_argument("--json", action="store_true")
+    export = users_sub.add_parser("export", help="write a ZIP of everything kept about a user")
+    export.add_argument("email")
+    export.add_argument("-o", "--output", required=True, help="the ZIP file to write")
+    erase = users_sub.add_parser("delete", help="delete a user and everything of theirs")
+    erase.add_argument("email")
+    erase.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
 
     keys = sub.add_parser("keys", help="API keys: create, list, revoke")
     keys_sub = keys.add_subparsers(dest="keys_command", required=True)
@@ -112,6 +120,8 @@ def run(args: argparse.Namespace) -> int:
     handlers = {
         ("users", "create"): _users_create,
         ("users", "list"): _users_list,
+        ("users", "export"): _users_export,
+        ("users", "delete"): _users_delete,
         ("keys", "create"): _keys_create,
         ("keys", "list"): _keys_list,
         ("keys", "revoke"): _keys_revoke,
@@ -213,6 +223,32 @@ def _users_list(args: argparse.Namespace, _settings: Settings, session: Session,
         print(f"{user.id}  {user.email:<32} {user.role:<5}  {quota}")
 
 
+def _users_export(args: argparse.Namespace, settings: Settings, session: Session, _: Any) -> None:
+    from persona.service.auth import get_user_by_email
+    from persona.service.datarights import export_to_path
+    from persona.service.storage import make_storage
+
+    user = get_user_by_email(session, args.email)
+    count = export_to_path(session, make_storage(settings), user, args.output, actor=None)
+    print(f"wrote {args.output}: {count} entries about {user.email} (see manifest.json)")
+
+
+def _users_delete(args: argparse.Namespace, settings: Settings, session: Session, _: Any) -> None:
+    from persona.service.auth import get_user_by_email
+    from persona.service.datarights import delete_user
+    from persona.service.storage import make_storage
+
+    user = get_user_by_email(session, args.email)
+    if not args.yes:
+        raise InputError(f"deleting {user.email} and all of theirs cannot be undone: add --yes")
+    report = delete_user(session, make_storage(settings), user, None)
+    print(
+        f"deleted {args.email}: {report.jobs} jobs, {report.files} files, {report.avatars} "
+        f"avatars, {report.voices} voices, {report.api_keys} keys; "
+        f"{report.consents_revoked} consents revoked"
+    )
+
+
 def _owner(session: Session, email: str | None) -> User:
     from persona.service.auth import get_user_by_email, list_users
 
@@ -242,10 +278,12 @@ def _key_dict(key: ApiKey, email: str) -> dict[str, Any]:
 
 
 def _keys_create(args: argparse.Namespace, _settings: Settings, session: Session, _: Any) -> None:
+    from persona.service import audit
     from persona.service.auth import create_api_key
 
     user = _owner(session, args.user)
     made = create_api_key(session, user, name=args.name)
+    audit.record(session, None, "key.create", ("api_key", made.record.id), user_id=user.id)
     if args.json:
         _print({**_key_dict(made.record, user.email), "key": made.secret})
         return
@@ -273,9 +311,11 @@ def _keys_list(args: argparse.Namespace, _settings: Settings, session: Session, 
 
 
 def _keys_revoke(args: argparse.Namespace, _settings: Settings, session: Session, _: Any) -> None:
+    from persona.service import audit
     from persona.service.auth import revoke_api_key
 
     key = revoke_api_key(session, args.key)
+    audit.record(session, None, "key.revoke", ("api_key", key.id), user_id=key.user_id)
     print(f"revoked {key.id} ({key.prefix}…)")
 
 

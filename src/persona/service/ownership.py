@@ -1,7 +1,7 @@
 """Who owns what lives outside the database: saved avatars (``av_…``, kept by
 :class:`persona.avatar.store.AvatarStore`) and saved voices. Every such resource made
 through the service is recorded here; another user's resource is reported as not found
-(admins see everything)."""
+(admins see and manage everything, but make videos and speech only with their own)."""
 
 from __future__ import annotations
 
@@ -33,11 +33,15 @@ def owned_ids(session: Session, user: User, kind: ResourceKind) -> list[str]:
     return list(session.scalars(query.order_by(OwnedResource.created_at)))
 
 
-def require_owner(session: Session, user: User, kind: ResourceKind, resource_id: str) -> None:
+def require_owner(
+    session: Session, user: User, kind: ResourceKind, resource_id: str, *, to_use: bool = False
+) -> None:
     """Pass when ``user`` owns the resource (or is an admin); else :class:`NotFoundError`,
-    so that other users' ids are not revealed."""
+    so that other users' ids are not revealed. ``to_use``: the resource is about to be
+    rendered or spoken with (a person's face or voice), which only its owner may do,
+    admins included."""
     record = session.get(OwnedResource, (kind, resource_id))
-    if record is None or (record.user_id != user.id and not user.is_admin):
+    if record is None or (record.user_id != user.id and (to_use or not user.is_admin)):
         raise NotFoundError(f"no {kind} {resource_id!r}")
 
 

@@ -1,6 +1,7 @@
 """Rate limiting: ``PERSONA_RATE_LIMIT_PER_MINUTE`` requests per caller (default 100).
 
-The caller is the user behind the request's API key or access token; a request without
+The caller is the user behind the request's API key or access token (in a header or
+``?access_token=``); a request without
 usable credentials counts against its client IP instead. Over the limit the API answers
 ``429`` with ``Retry-After`` (whole seconds) and the usual error body
 ``{"detail": ..., "code": "rate_limited"}``; every limited response carries
@@ -28,6 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+from urllib.parse import parse_qs
 
 import jwt
 from sqlalchemy import select
@@ -176,11 +178,17 @@ def make_rate_limiter(settings: Settings) -> RateLimiter:
 # Who is calling ----------------------------------------------------------------------------
 
 
-def _credential(headers: Headers) -> str | None:
+def _credential(scope: Scope) -> str | None:
+    """The credential as the routes read it: a header, else ``?access_token=`` (what a
+    browser loads without headers counts against its user too)."""
+    headers = Headers(scope=scope)
     scheme, _, value = headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
-    return headers.get("x-api-key", "").strip() or None
+    if key := headers.get("x-api-key", "").strip():
+        return key
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    return next((v.strip() for v in query.get("access_token", []) if v.strip()), None)
 
 
 def _user_of_credential(credential: str, database: Database, settings: Settings) -> str | None:
@@ -216,7 +224,7 @@ class RateLimitMiddleware:
             return
         state = scope["app"].state
         settings: Settings = state.settings
-        credential = _credential(Headers(scope=scope))
+        credential = _credential(scope)
         user_id = None
         if credential is not None:
             user_id = await run_in_threadpool(

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     """``json``: one JSON object per log line (request id, user id, job id included)."""
     job_lease_s: int = Field(default=60, ge=5)
     """How long a worker's claim on a job lasts without a heartbeat."""
+    moderation: Literal["block", "review", "off"] = "block"
+    """What a flagged script does: refused (422), held for an admin's review, or nothing."""
+    moderation_min_severity: Literal["low", "medium", "high"] = "medium"
+    """Findings below this severity are not acted on."""
 
     @model_validator(mode="after")
     def _refuse_unusable(self) -> Settings:

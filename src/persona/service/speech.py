@@ -51,7 +51,7 @@ def check_voice(session: Session, user: User, voice_id: str) -> str:
     if find_saved(wanted) is None:
         raise unknown
     try:
-        require_owner(session, user, ResourceKind.VOICE, wanted)
+        require_owner(session, user, ResourceKind.VOICE, wanted, to_use=True)
     except NotFoundError:
         raise unknown from None
     return wanted

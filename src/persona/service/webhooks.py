@@ -10,9 +10,12 @@ the other types, and ``job.cancelled`` for any cancelled job. The body is JSON::
                     "finished_at": "2026-…Z"}}
 
 **Signature.** Each request carries ``X-Persona-Signature: t=<unix seconds>,v1=<hex>``
-where ``hex = HMAC-SHA256(secret, f"{t}.{raw body}")``. The secret is
-``PERSONA_WEBHOOK_SECRET`` (or, when unset, one derived from ``PERSONA_SECRET_KEY``:
-:func:`webhook_secret` prints it for the receiver). A receiver recomputes the HMAC over
+where ``hex = HMAC-SHA256(secret, f"{t}.{raw body}")``. The secret is the job owner's
+own (``users.webhook_secret``, made by :func:`new_user_secret` and shown to them once)
+when they set one, else the service's: ``PERSONA_WEBHOOK_SECRET`` (or, when unset, one
+derived from ``PERSONA_SECRET_KEY``: :func:`webhook_secret` prints it for the receiver).
+The owner's secret is read at each attempt, so a rotation applies to deliveries still
+pending. A receiver recomputes the HMAC over
 the raw bytes it got, compares in constant time and rejects timestamps older than a few
 minutes (:func:`verify_signature` does all three).
 
@@ -38,6 +41,7 @@ import hmac
 import ipaddress
 import json
 import random
+import secrets
 import socket
 import time
 from dataclasses import dataclass
@@ -52,7 +56,7 @@ from sqlalchemy.orm import Session
 from persona import __version__
 from persona.errors import InputError
 from persona.service.db.base import utcnow
-from persona.service.db.models import Job, WebhookDelivery
+from persona.service.db.models import Job, User, WebhookDelivery
 from persona.service.jobs.repository import check_webhook_url
 from persona.service.jobs.states import JobState, JobType
 from persona.service.settings import Settings, get_settings
@@ -125,6 +129,19 @@ def webhook_secret(settings: Settings) -> str:
         return settings.webhook_secret.get_secret_value()
     derived = hmac.new(settings.signing_key().encode(), b"persona-webhooks-v1", hashlib.sha256)
     return derived.hexdigest()
+
+
+def new_user_secret() -> str:
+    """A fresh per-user signing secret: ``whsec_`` + 43 URL-safe characters (256 bits)."""
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def secret_for(session: Session, job: Job, settings: Settings) -> str:
+    """The secret that signs ``job``'s webhooks: its owner's, else the service's."""
+    owner = session.get(User, job.user_id)
+    if owner is not None and owner.webhook_secret:
+        return owner.webhook_secret
+    return webhook_secret(settings)
 
 
 def sign(secret: str, body: bytes, timestamp: int) -> str:
@@ -271,7 +288,8 @@ def _attempt(
     else:
         try:
             check_target(job.webhook_url, settings)
-            status = _post(client, job.webhook_url, row.event, payload(job, row.event), settings)
+            body, secret = payload(job, row.event), secret_for(session, job, settings)
+            status = _post(client, job.webhook_url, row.event, body, secret)
             if not 200 <= status < 300:
                 error = f"the receiver answered {status}"
         except WebhookTargetError as exc:
@@ -297,12 +315,12 @@ def _attempt(
     return Attempt(row.id, row.job_id, row.event, row.attempt, status, error, following)
 
 
-def _post(client: httpx.Client, url: str, event: str, body: bytes, settings: Settings) -> int:
+def _post(client: httpx.Client, url: str, event: str, body: bytes, secret: str) -> int:
     headers = {
         "Content-Type": "application/json",
         "User-Agent": f"PersonaStudio-Webhooks/{__version__}",
         EVENT_HEADER: event,
-        SIGNATURE_HEADER: sign(webhook_secret(settings), body, int(time.time())),
+        SIGNATURE_HEADER: sign(secret, body, int(time.time())),
     }
     response = client.post(
         url, content=body, headers=headers, follow_redirects=False, timeout=TIMEOUT_S

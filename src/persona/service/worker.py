@@ -9,9 +9,16 @@ task is stopped cooperatively: its next progress report raises
 :class:`~persona.service.tasks.JobAborted`. A task that does not report again within a
 lease after its time limit is failed by the heartbeat thread itself.
 
-A failed attempt goes back to the queue after a backoff (``retry_base_s`` doubling per
-attempt, at most ``retry_max_s``; the worker keeps the job leased meanwhile) until the
-job's attempts are used, then fails with the error. Bad input (an
+Cancels are noticed sooner than a heartbeat: a progress report more than
+:data:`CANCEL_CHECK_S` after the last check reads the job's state and worker (one
+indexed row), so a cancelled render stops within about a second of its next report;
+its partial outputs are removed.
+
+A failed attempt goes back to the queue at once, with ``not_before`` = now + a backoff
+(:meth:`WorkerConfig.backoff_s`: ``retry_base_s`` doubling per attempt, at most
+``retry_max_s``, shortened by a random 0–50 % so that jobs failing together do not come
+back together); no worker claims it before then, and this worker goes on with other
+jobs. When the job's attempts are used it fails with the error. Bad input (an
 :class:`~persona.errors.InputError`) fails at once: it would fail again.
 
 The same loop runs as threads inside ``persona serve`` (:class:`WorkerPool`) and in
@@ -23,9 +30,11 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,9 +48,14 @@ from persona.service.jobs import repository as jobs
 from persona.service.jobs.states import RUNNING, JobState
 from persona.service.settings import Settings
 from persona.service.storage.base import Storage
-from persona.service.tasks import JobAborted, delete_outputs, run_task
+from persona.service.tasks import JobAborted, discard_outputs, run_task
 
 log = logging.getLogger("persona.service.worker")
+CANCEL_CHECK_S = 1.0
+"""At most this often a progress report reads whether the job is still held."""
+OnRetry = Callable[[Job], None]
+"""Told about a job that went back to the queue for another attempt (its ``not_before``
+says when): the broker publishes it again for then."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +70,14 @@ class WorkerConfig:
         return self.lease_s / 3
 
     def retry_delay_s(self, attempt: int) -> float:
-        """How long to wait before attempt ``attempt + 1``."""
+        """The nominal wait before attempt ``attempt + 1``: ``retry_base_s`` doubling
+        per attempt, at most ``retry_max_s``."""
         return float(min(self.retry_max_s, self.retry_base_s * 2 ** max(0, attempt - 1)))
+
+    def backoff_s(self, attempt: int, rng: random.Random | None = None) -> float:
+        """The wait actually used: the nominal one shortened by a random 0–50 %."""
+        jitter = (rng or random).uniform(0.0, 0.5)
+        return self.retry_delay_s(attempt) * (1.0 - jitter)
 
 
 def worker_name(suffix: str = "") -> str:
@@ -77,7 +97,7 @@ class _Tracker:
         self.abort_reason: str | None = None
         self.aborted = threading.Event()
         self._stop = threading.Event()
-        self._started = time.monotonic()
+        self._started = self._checked = time.monotonic()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._beat, name=f"heartbeat-{job.id}", daemon=True)
 
@@ -90,6 +110,7 @@ class _Tracker:
         self._thread.join()
 
     def report(self, state: JobState, fraction: float) -> None:
+        self._check_held()
         if self.aborted.is_set():
             raise JobAborted(f"job {self.job_id} stopped: {self.abort_reason}")
         percent = max(0, min(99, int(fraction * 100)))
@@ -102,6 +123,22 @@ class _Tracker:
             self.write(
                 lambda s: jobs.advance(s, self.job_id, self.worker_id, state, progress=percent)
             )
+
+    def _check_held(self) -> None:
+        """Once per :data:`CANCEL_CHECK_S`: abort when the job was cancelled or taken
+        back (a failed read is left to the next check or the heartbeat)."""
+        now = time.monotonic()
+        if self.aborted.is_set() or now - self._checked < CANCEL_CHECK_S:
+            return
+        self._checked = now
+        try:
+            with self.database.session() as session:
+                held = jobs.still_held(session, self.job_id, self.worker_id)
+        except Exception:
+            log.warning("could not check whether %s is still held", self.job_id, exc_info=True)
+            return
+        if not held:
+            self.abort("it was cancelled or taken back")
 
     def abort(self, reason: str) -> None:
         if not self.aborted.is_set():
@@ -181,10 +218,15 @@ def deliver_webhooks(
 
 
 def execute(
-    database: Database, storage: Storage, job: Job, worker_id: str, config: WorkerConfig
+    database: Database,
+    storage: Storage,
+    job: Job,
+    worker_id: str,
+    config: WorkerConfig,
+    on_retry: OnRetry | None = None,
 ) -> None:
-    """Run one claimed job to its end: completed, back in the queue, failed, or left
-    alone because it was cancelled or taken back meanwhile."""
+    """Run one claimed job to its end: completed, back in the queue (``on_retry`` is
+    told), failed, or left alone because it was cancelled or taken back meanwhile."""
     from persona.service.logs import job_context
 
     with job_context(job.id), _Tracker(database, job, worker_id, config) as tracker:
@@ -198,42 +240,56 @@ def execute(
             tracker.write(lambda s: ended(s, jobs.complete(s, job.id, worker_id, result)))
             log.info("%s completed", job.id)
         except JobAborted:
-            _after_abort(database, storage, tracker, job)
+            _after_abort(database, storage, tracker, job, on_retry)
         except Exception as exc:
-            _after_error(tracker, job, exc)
+            _after_error(tracker, job, exc, on_retry)
 
 
-def _after_abort(database: Database, storage: Storage, tracker: _Tracker, job: Job) -> None:
+def _after_abort(
+    database: Database, storage: Storage, tracker: _Tracker, job: Job, on_retry: OnRetry | None
+) -> None:
     reason = tracker.abort_reason or "stopped"
     log.info("%s stopped: %s", job.id, reason)
     if tracker.timed_out:
-        _fail(tracker, job, f"the job ran past its time limit of {job.time_limit_s} s")
+        message = f"the job ran past its time limit of {job.time_limit_s} s"
+        _retried(_fail(tracker, job, message), on_retry)
         return
     with database.session() as session:
         state = jobs.get_job(session, job.id).state
     if state == JobState.CANCELLED:
-        delete_outputs(database, storage, job.id)
+        discard_outputs(database, storage, job)
 
 
-def _after_error(tracker: _Tracker, job: Job, exc: Exception) -> None:
+def _after_error(tracker: _Tracker, job: Job, exc: Exception, on_retry: OnRetry | None) -> None:
     message = str(exc).strip() or type(exc).__name__
-    if not isinstance(exc, InputError):
+    retryable = not isinstance(exc, InputError)
+    if retryable:
         log.exception("%s failed on attempt %d", job.id, job.attempts)
-        if job.attempts < job.max_attempts:
-            tracker.aborted.wait(tracker.config.retry_delay_s(job.attempts))  # backoff
-            if tracker.aborted.is_set() and not tracker.timed_out:
-                return  # cancelled meanwhile
-    _fail(tracker, job, message, retryable=not isinstance(exc, InputError))
+    _retried(_fail(tracker, job, message, retryable=retryable), on_retry)
 
 
-def _fail(tracker: _Tracker, job: Job, message: str, *, retryable: bool = True) -> None:
+def _retried(after: Job | None, on_retry: OnRetry | None) -> None:
+    if after is not None and after.state == JobState.QUEUED:
+        log.info("%s goes back to the queue until %s", after.id, after.not_before)
+        if on_retry is not None:
+            on_retry(after)
+
+
+def _fail(tracker: _Tracker, job: Job, message: str, *, retryable: bool = True) -> Job | None:
+    """Record the failed attempt (queued again after a backoff, or failed); ``None``
+    when the job was cancelled or already failed by the heartbeat thread."""
+    delay = tracker.config.backoff_s(job.attempts)
     try:
         with tracker.database.transaction() as session:
-            ended(
-                session, jobs.fail(session, job.id, tracker.worker_id, message, retryable=retryable)
-            )
+            return ended(
+                session,
+                jobs.fail(
+                    session, job.id, tracker.worker_id, message,
+                    retryable=retryable, retry_after_s=delay,
+                ),
+            )  # fmt: skip
     except JobLostError:
-        pass  # cancelled, or already failed by the heartbeat thread
+        return None
 
 
 class Worker:

@@ -2,6 +2,7 @@
 
     match_command(sample, name, consent fields or consent id) → (SavedVoice, text)
     delete_command(voice_id) → text
+    consent_create_command(kind, subject, statement, ...) → (ConsentRecord, text)
     consent_list_command(kind, as_json) / consent_revoke_command(id) → text
 
 They return what to print and raise :class:`~persona.errors.PersonaError` subclasses;
@@ -122,6 +123,31 @@ def consent_list_command(kind: str | None, as_json: bool) -> str:
         f"{'revoked ' + r.revoked_at if r.revoked_at else 'active':<28}  "
         f"{r.subject} (uploaded by {r.uploader}): {r.purpose}"
         for r in records
+    )
+
+
+def consent_create_command(
+    kind: str,
+    subject: str,
+    statement: str,
+    purpose: str | None = None,
+    uploader: str | None = None,
+    as_json: bool = False,
+) -> tuple[ConsentRecord, str]:
+    """Save a new consent record (``purpose`` defaults by kind, ``uploader`` to the
+    user at the command line); return it and what to print."""
+    from persona.consent import DEFAULT_PURPOSES
+
+    if kind not in DEFAULT_PURPOSES:
+        raise ConsentError(f"consent kind must be avatar or voice, not {kind!r}")
+    record = new_consent(kind, subject, statement, purpose or DEFAULT_PURPOSES[kind], uploader)
+    save_consent(record)
+    if as_json:
+        return record, json.dumps(record.to_dict(), indent=2, ensure_ascii=False)
+    use = "persona avatars create --photo FILE" if kind == "avatar" else "persona voices match"
+    return record, (
+        f"created consent {record.id} ({kind}) for {record.subject}, uploaded by "
+        f"{record.uploader}: {record.purpose}\nuse it with `{use} ... --consent {record.id}`"
     )
 
 

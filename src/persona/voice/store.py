@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from persona.consent import check_usable, get_consent
-from persona.errors import InputError, UnknownVoiceError
+from persona.errors import ConsentError, InputError, UnknownVoiceError
 from persona.paths import data_dir, write_json_atomic
 from persona.voice.base import Voice
 
@@ -147,7 +147,10 @@ def usable_voice(voice_id: str) -> Voice | None:
     saved = find_saved(voice_id)
     if saved is None:
         return None
-    check_usable(get_consent(saved.consent_id), "voice")
+    try:
+        check_usable(get_consent(saved.consent_id), "voice")
+    except ConsentError as exc:
+        raise ConsentError(f"the voice {voice_id!r} cannot be used: {exc}") from exc
     return saved.voice
 
 

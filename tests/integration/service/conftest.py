@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -29,6 +31,48 @@ from tests.unit.service.servicedb import sqlite_settings
 POSTGRES_URL = os.environ.get(
     "PERSONA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("PERSONA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Processes a test starts; each gets SIGTERM (then, after 30 s, SIGKILL) at the end."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (``PERSONA_TEST_REDIS_URL``); skips, saying why, when unreachable."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
+    return REDIS_URL
+
+
+@pytest.fixture
+def queue_prefix(redis_url: str) -> Iterator[str]:
+    """Broker queues of this test alone, removed afterwards."""
+    import redis
+
+    from persona.service.broker import queue_names
+
+    prefix = f"persona-test-{secrets.token_hex(4)}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    client.delete(*queue_names(prefix))
+    client.close()
 
 
 @pytest.fixture(scope="session")

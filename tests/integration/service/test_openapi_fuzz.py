@@ -22,6 +22,8 @@ from persona.service.settings import Settings
 from tests.unit.service.servicedb import add_user
 
 MAX_EXAMPLES = 25
+STREAMS = {"GET /api/v1/events"}
+"""Operations whose response never ends by itself (tested over a real server instead)."""
 
 
 @pytest.fixture
@@ -41,6 +43,8 @@ def _fuzz(schema: schemathesis.BaseSchema, api_key: str) -> list[str]:
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
+        if operation.label in STREAMS:
+            continue
 
         @given(case=operation.as_strategy())
         @settings(

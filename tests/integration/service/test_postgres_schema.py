@@ -19,7 +19,7 @@ pytestmark = pytest.mark.postgres
 
 
 def test_migrations_match_the_models(pg_database: Database) -> None:
-    assert current_revision(pg_database) == "0001"
+    assert current_revision(pg_database) == "0005"
     assert schema_differences(pg_database) == []
     columns = {c["name"]: c for c in inspect(pg_database.engine).get_columns("jobs")}
     assert str(columns["lease_until"]["type"]) == "TIMESTAMP"
@@ -31,7 +31,7 @@ def test_migrations_match_the_models(pg_database: Database) -> None:
 def test_downgrade_and_upgrade_again(pg_database: Database) -> None:
     assert downgrade(pg_database, "base") is None
     assert not TABLES & set(inspect(pg_database.engine).get_table_names())
-    assert upgrade(pg_database) == "0001"
+    assert upgrade(pg_database) == "0005"
     assert set(inspect(pg_database.engine).get_table_names()) >= TABLES
 
 

@@ -4,18 +4,16 @@ worker (SQLite, no broker), and ``persona worker`` fed by Celery over a real Red
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from persona.service.broker import publisher, queue_names
+from persona.service.broker import publisher
 from persona.service.db.engine import Database
 from persona.service.settings import Settings
 from persona.service.storage.local import LocalStorage
@@ -23,7 +21,6 @@ from tests.unit.service.jobclient import TINY_VIDEO, headers, make_keys, service
 from tests.unit.service.servicedb import TEST_SECRET
 
 PERSONA = str(Path(sys.executable).with_name("persona"))
-REDIS_URL = os.environ.get("PERSONA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 BODY = {"script": "Hello from the service.", "voice": "espeak-en", "options": TINY_VIDEO}
 
 
@@ -37,20 +34,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def processes() -> Iterator[list[subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -99,29 +82,6 @@ def test_persona_serve_renders_with_its_embedded_worker(
     assert processes[0].wait(timeout=60) == 0
 
 
-@pytest.fixture
-def redis_url() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}: {exc}")
-    return REDIS_URL
-
-
-@pytest.fixture
-def queue_prefix(redis_url: str) -> Iterator[str]:
-    """Queues of this test run alone, removed afterwards."""
-    import redis
-
-    prefix = f"persona-test-{secrets.token_hex(4)}"
-    yield prefix
-    client = redis.Redis.from_url(redis_url)
-    client.delete(*queue_names(prefix))
-    client.close()
-
-
 @pytest.mark.slow
 def test_celery_worker_runs_the_jobs_the_api_publishes(
     settings: Settings,
@@ -163,3 +123,48 @@ def test_celery_worker_runs_the_jobs_the_api_publishes(
     processes[0].send_signal(signal.SIGTERM)
     processes[0].wait(timeout=60)
     assert "persona.run_job" in log.read_text()
+
+
+@pytest.mark.slow
+def test_a_retry_published_with_an_eta_runs_after_its_not_before(
+    settings: Settings,
+    database: Database,
+    redis_url: str,
+    queue_prefix: str,
+    tmp_path: Path,
+    processes: list[subprocess.Popen[bytes]],
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from persona.service.broker import scheduled_publisher
+    from persona.service.db.base import utcnow
+    from persona.service.db.models import Job
+    from persona.service.jobs import repository as jobs
+    from tests.unit.service.servicedb import add_user
+
+    env = _env(settings.data_dir, PERSONA_BROKER_URL=redis_url, PERSONA_JOB_LEASE_S="30")
+    log = tmp_path / "celery.log"
+    processes.append(_start(["worker", "--queue-prefix", queue_prefix], env, log))
+    with database.transaction() as session:
+        user = add_user(session)
+        job = jobs.create_job(
+            session, user_id=user.id, job_type="voice_synthesis",
+            params={"text": "Back after the backoff.", "voice": "espeak-en"},
+        )  # fmt: skip
+        jobs.enqueue(session, job.id)
+        not_before = utcnow() + timedelta(seconds=12)  # as a failed attempt leaves it
+        session.execute(update(Job).where(Job.id == job.id).values(not_before=not_before))
+    scheduled_publisher(redis_url, queue_prefix)(job.id, job.priority, not_before)
+
+    def ended() -> Job | None:
+        with database.session() as session:
+            found = jobs.get_job(session, job.id)
+            return found if found.state in ("completed", "failed") else None
+
+    done = wait_for(ended, "the Celery worker to run the job at its eta")
+    assert done.state == "completed", (done.error, log.read_text())
+    assert done.attempts == 1 and done.started_at is not None
+    assert done.started_at >= not_before
+    assert "message dropped" not in log.read_text()  # held by the broker until its eta

@@ -120,9 +120,9 @@ def test_keys_create_needs_a_known_owner(persona: Persona) -> None:
 
 def test_db_upgrade_and_current(persona: Persona) -> None:
     code, out, _ = persona("db", "current")
-    assert code == 0 and "none (empty database)" in out and "newest is 0001" in out
+    assert code == 0 and "none (empty database)" in out and "newest is 0005" in out
     code, out, _ = persona("db", "upgrade")
-    assert code == 0 and "schema revision 0001 (newest)" in out
+    assert code == 0 and "schema revision 0005 (newest)" in out
 
 
 def test_insecure_production_settings_stop_every_command(
@@ -151,7 +151,7 @@ def test_admin_commands_on_postgres(
 ) -> None:
     url = pg_database.engine.url.render_as_string(hide_password=False)
     monkeypatch.setenv("PERSONA_DATABASE_URL", url)
-    assert "schema revision 0001 (newest)" in persona("db", "upgrade")[1]
+    assert "schema revision 0005 (newest)" in persona("db", "upgrade")[1]
     assert persona("users", "create", "ann@example.com", "--admin")[0] == 0
     key = persona("keys", "create")[1].strip()
     with pg_database.session() as session:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from persona.service.db.base import utcnow
 from persona.service.db.engine import Database
-from persona.service.db.models import Job, WebhookDelivery
+from persona.service.db.models import Job, User, WebhookDelivery
 from persona.service.jobs.repository import cancel, create_job
 from persona.service.settings import Settings
 from persona.service.webhooks import (
@@ -29,6 +29,7 @@ from persona.service.webhooks import (
     check_target,
     deliver_due,
     event_for,
+    new_user_secret,
     notify,
     sign,
     verify_signature,
@@ -142,6 +143,35 @@ def test_each_request_is_signed_over_timestamp_and_body(
     assert payload["event_type"] == "avatar_video.success"
     assert payload["event_data"]["job_id"] == job.id
     assert payload["event_data"]["result"] == {"video": "asset_1"}
+
+
+def test_a_user_with_a_secret_of_their_own_gets_requests_signed_with_it(
+    database: Database, settings: Settings, receiver: Receiver, client: httpx.Client
+) -> None:
+    job = _finished_job(database, receiver.url)
+    first, second = new_user_secret(), new_user_secret()
+    assert first != second and first.startswith("whsec_") and len(first) > 40
+    with database.transaction() as session:
+        owner = session.get(User, job.user_id)
+        assert owner is not None
+        owner.webhook_secret = first
+    with database.session() as session:
+        deliver_due(session, client, settings)
+    ((headers, body),) = receiver.requests
+    assert verify_signature(first, body, headers[SIGNATURE_HEADER])
+    assert not verify_signature(webhook_secret(settings), body, headers[SIGNATURE_HEADER])
+    # rotated meanwhile: a delivery sent later is signed with the secret of that moment
+    receiver.requests.clear()
+    with database.transaction() as session:
+        owner = session.get(User, job.user_id)
+        assert owner is not None
+        owner.webhook_secret = second
+        notify(session, session.get(Job, job.id))  # type: ignore[arg-type]
+    with database.session() as session:
+        deliver_due(session, client, settings)
+    ((headers, body),) = receiver.requests
+    assert verify_signature(second, body, headers[SIGNATURE_HEADER])
+    assert not verify_signature(first, body, headers[SIGNATURE_HEADER])
 
 
 def test_the_signature_scheme_is_hmac_sha256_of_t_dot_body() -> None:

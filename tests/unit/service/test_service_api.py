@@ -90,7 +90,7 @@ def test_health_reports_database_storage_and_versions(client: TestClient) -> Non
     assert response.status_code == 200 and body["status"] == "ok"
     assert body["database"] == {"ok": True, "detail": "sqlite reachable"}
     assert body["storage"] == {"ok": True, "detail": "local writable"}
-    assert body["versions"]["schema"] == "0001" and body["versions"]["persona"] == __version__
+    assert body["versions"]["schema"] == "0005" and body["versions"]["persona"] == __version__
     assert {"python", "fastapi", "sqlalchemy", "database"} <= set(body["versions"])
 
 

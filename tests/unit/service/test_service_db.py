@@ -32,15 +32,15 @@ def test_migrations_ship_with_the_package() -> None:
 
 def test_upgrade_creates_the_schema_the_models_describe(settings: Settings) -> None:
     assert current_revision(settings) is None
-    assert upgrade(settings) == head_revision() == "0001"
+    assert upgrade(settings) == head_revision() == "0005"
     database = Database.from_settings(settings)
     try:
         assert set(inspect(database.engine).get_table_names()) >= TABLES
         assert schema_differences(database) == []
-        assert upgrade(database) == "0001"  # again: nothing to do
+        assert upgrade(database) == "0005"  # again: nothing to do
         assert downgrade(database, "base") is None
         assert set(inspect(database.engine).get_table_names()) == {"alembic_version"}
-        assert upgrade(database) == "0001"
+        assert upgrade(database) == "0005"
     finally:
         database.dispose()
 

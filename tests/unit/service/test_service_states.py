@@ -107,6 +107,7 @@ def test_limits_table_per_job_type() -> None:
         "podcast_video": (900, 2),
         "subtitle_generation": (180, 3),
         "music_generation": (240, 2),
+        "avatar_training": (900, 2),
     }
     assert set(JOB_LIMITS) == set(JobType)
 

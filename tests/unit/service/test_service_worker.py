@@ -15,7 +15,7 @@ from tests.unit.service.servicedb import add_user
 
 from persona.errors import InputError
 from persona.service.db.engine import Database
-from persona.service.db.models import Job, WebhookDelivery
+from persona.service.db.models import Asset, Job, WebhookDelivery
 from persona.service.jobs import repository as jobs
 from persona.service.jobs.states import JobState, JobType
 from persona.service.storage.local import LocalStorage
@@ -235,3 +235,159 @@ def test_worker_command_refuses_no_threads(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setenv("PERSONA_DATA_DIR", str(tmp_path))
     assert main(["worker", "--threads", "0"]) == 2
+
+
+def test_backoff_is_shortened_by_up_to_half_at_random() -> None:
+    import random
+
+    config = WorkerConfig(retry_base_s=4.0, retry_max_s=60.0)
+    rng = random.Random(7)
+    waits = [config.backoff_s(2, rng) for _ in range(200)]
+    assert all(4.0 <= w <= 8.0 for w in waits)
+    assert max(waits) - min(waits) > 2.0  # spread out, not one value
+
+
+def test_a_job_is_not_claimed_before_its_not_before(database: Database, user_id: str) -> None:
+    from datetime import timedelta
+
+    from persona.service.db.base import utcnow
+
+    job_id = submit(database, user_id, MUSIC)
+    now = utcnow()
+    with database.transaction() as session:
+        jobs.claim_next(session, "w1", lease_s=30, now=now)
+        failed = jobs.fail(session, job_id, "w1", "hiccup", retry_after_s=30, now=now)
+        assert failed.state == "queued" and failed.not_before == now + timedelta(seconds=30)
+        early = now + timedelta(seconds=29)
+        assert jobs.claim_next(session, "w2", lease_s=30, now=early) is None
+        assert jobs.claim_job(session, job_id, "w2", lease_s=30, now=early) is None
+        due = jobs.claim_next(session, "w2", lease_s=30, now=now + timedelta(seconds=30))
+        assert due is not None and due.id == job_id and due.attempts == 2
+        # bad input is not retried, so it gets no not_before
+        final = jobs.fail(session, job_id, "w2", "no such style", retryable=False, now=now)
+        assert final.state == "failed"
+
+
+def test_a_failed_job_waits_out_its_backoff_while_another_job_runs(
+    database: Database, storage: LocalStorage, user_id: str, task_slot: None
+) -> None:
+    from persona.service.db.base import utcnow
+
+    events: list[tuple[str, float]] = []
+    backoff = {}
+
+    def flaky(ctx: TaskContext) -> TaskOutput:
+        events.append(("flaky", time.monotonic()))
+        if len(events) == 1:
+            raise RuntimeError("engine hiccup")
+        with database.session() as session:
+            backoff["not_before"] = jobs.get_job(session, ctx.job_id).not_before
+        backoff["started"] = utcnow()
+        return _write(ctx, "second time")
+
+    def quick(ctx: TaskContext) -> TaskOutput:
+        events.append(("quick", time.monotonic()))
+        return _write(ctx, "quick")
+
+    TASKS[VOICE], TASKS[MUSIC] = flaky, quick
+    first = submit(database, user_id, VOICE)  # older: claimed first
+    second = submit(database, user_id, MUSIC)
+    config = WorkerConfig(lease_s=3, poll_s=0.05, retry_base_s=1.0, retry_max_s=1.0)
+    pool = WorkerPool(database, storage, config, 1).start()  # one thread for both jobs
+    try:
+        done = wait_for(lambda: finished(database, first), "the retried job to finish")
+    finally:
+        pool.stop(timeout=30)
+    assert done.state == "completed" and done.attempts == 2
+    assert finished(database, second).state == "completed"
+    assert [name for name, _ in events] == ["flaky", "quick", "flaky"]
+    assert events[2][1] - events[0][1] >= 0.5  # at least half the nominal 1 s backoff
+    assert backoff["not_before"] is not None and backoff["started"] >= backoff["not_before"]
+
+
+def test_a_retry_through_the_broker_is_published_for_its_not_before(
+    database: Database, storage: LocalStorage, user_id: str, task_slot: None
+) -> None:
+    from persona.service.broker import _consumer
+
+    def broken(_ctx: TaskContext) -> TaskOutput:
+        raise RuntimeError("engine hiccup")
+
+    TASKS[MUSIC] = broken
+    job_id = submit(database, user_id, MUSIC)
+    published: list[tuple[str, int, object]] = []
+    config = WorkerConfig(lease_s=30, retry_base_s=20.0, retry_max_s=20.0)
+    run_job = _consumer(database, storage, config, lambda *message: published.append(message))
+    run_job(job_id)
+    with database.session() as session:
+        job = jobs.get_job(session, job_id)
+    assert job.state == "queued" and job.not_before is not None and job.attempts == 1
+    assert published == [(job_id, job.priority, job.not_before)]
+    run_job(job_id)  # a duplicate message before the backoff ended: dropped
+    with database.session() as session:
+        assert jobs.get_job(session, job_id).attempts == 1
+
+
+def test_the_sweep_leaves_jobs_in_their_backoff_alone(database: Database, user_id: str) -> None:
+    from datetime import timedelta
+
+    from persona.service.broker import sweep
+    from persona.service.db.base import utcnow
+
+    waiting, due = submit(database, user_id, MUSIC), submit(database, user_id, MUSIC)
+    long_ago = utcnow() - timedelta(minutes=10)
+    with database.transaction() as session:
+        session.execute(update(Job).values(queued_at=long_ago))
+        session.execute(
+            update(Job).where(Job.id == waiting).values(not_before=utcnow() + timedelta(minutes=1))
+        )
+    sent: list[tuple[str, int]] = []
+    assert sweep(database, lambda items: sent.extend(items), lease_s=60) == [due]
+
+
+def test_a_cancelled_job_stops_within_a_second_of_its_next_report(
+    database: Database, storage: LocalStorage, user_id: str, task_slot: None
+) -> None:
+    from persona.service.tasks import store_outputs
+
+    stopped: list[float] = []
+
+    class Quiet:
+        def report(self, state: JobState, fraction: float) -> None:
+            pass
+
+    def long_render(ctx: TaskContext) -> TaskOutput:
+        ctx.progress.report(JobState.RENDERING, 0.1)  # the last change of state
+        part = ctx.workdir / "part.txt"
+        part.write_text("half a video")
+        store_outputs(  # an output stored before the cancel: it must not stay
+            ctx.storage, ctx.database, ctx.user_id, ctx.job_id,
+            (OutputFile("part.txt", part, "text/plain"),), Quiet(),
+        )  # fmt: skip
+        try:
+            while True:  # renders on, reporting every frame, until told to stop
+                ctx.progress.report(JobState.RENDERING, 0.5)
+                time.sleep(0.02)
+        finally:
+            stopped.append(time.monotonic())
+
+    TASKS[MUSIC] = long_render
+    job_id = submit(database, user_id, MUSIC)
+    # a lease of 90 s: the heartbeat comes every 30 s, far too late to be what stops it
+    config = WorkerConfig(lease_s=90, poll_s=0.05)
+    pool = WorkerPool(database, storage, config, 1).start()
+    try:
+        key = f"users/{user_id}/jobs/{job_id}/part.txt"
+        wait_for(lambda: storage.exists(key), "the partial output", deadline_s=30)
+        with database.transaction() as session:
+            jobs.cancel(session, job_id)
+        cancelled_at = time.monotonic()
+        wait_for(lambda: stopped, "the render to stop", deadline_s=10)
+        wait_for(lambda: not storage.exists(key), "the partial output to go", deadline_s=10)
+    finally:
+        pool.stop(timeout=30)
+    assert stopped[0] - cancelled_at < 10  # well within one heartbeat (30 s)
+    with database.session() as session:
+        job = jobs.get_job(session, job_id)
+        assert job.state == "cancelled"
+        assert session.query(Asset).filter(Asset.job_id == job_id).count() == 0

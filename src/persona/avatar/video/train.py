@@ -231,8 +231,10 @@ def create_video_avatar(
     owner: str | None = None,
     transcript: str | None = None,
     speech: Speech | None = None,
+    avatar_id: str | None = None,
 ) -> AvatarRecord:
-    """Train on the clip at ``path`` and save a ``video`` avatar (clip and model file).
+    """Train on the clip at ``path`` and save a ``video`` avatar (clip and model file),
+    under ``avatar_id`` when one was reserved.
 
     The record's version source names the stored ``video`` and ``model`` files and the
     training settings; ``meta`` carries the training facts (loop, coverage, timings).
@@ -250,6 +252,7 @@ def create_video_avatar(
             consent_id=consent_id,
             owner=owner,
             meta={"video": model.facts},
+            avatar_id=avatar_id,
         )
 
 

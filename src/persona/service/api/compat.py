@@ -5,7 +5,7 @@ A compatibility router declares ``route_class=shaped_errors(render)``: every
 its routes run (credentials included) is answered by ``render(status, code, message,
 param)`` instead of the service's own ``{"detail", "code"}`` shape. The status is the
 one :mod:`persona.service.api.errors` gives, except that invalid input is a ``400``,
-as these APIs answer it.
+as these APIs answer it (content refused by moderation stays ``422``).
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def shaped_errors(render: Render) -> type[APIRoute]:
                     return await handler(request)
                 except PersonaError as exc:
                     status, code = status_for(exc)
-                    response = render(400 if status == 422 else status, code, str(exc), None)
+                    invalid = code == "invalid_input"  # refused content stays 422
+                    response = render(400 if invalid else status, code, str(exc), None)
                 except RequestValidationError as exc:
                     param, message = validation_message(exc)
                     response = render(400, "invalid_input", message, param)

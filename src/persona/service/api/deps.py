@@ -6,6 +6,8 @@ StorageDep    the app's Storage backend
 CurrentUser   the authenticated user: ``Authorization: Bearer <API key or token>``
               or ``X-Api-Key: <API key>``; 401 without valid credentials
 AdminUser     the same, and an admin (403 otherwise)
+QueryUser     CurrentUser, or ``?access_token=<API key or token>`` for what a browser
+              loads without headers (EventSource, <img>, <audio>, <video>)
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -81,3 +83,20 @@ def get_current_admin(user: CurrentUser) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_current_admin)]
+
+
+def get_query_user(
+    session: SessionDep,
+    settings: SettingsDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+    access_token: Annotated[
+        str | None, Query(description="the credential, for clients that cannot send headers")
+    ] = None,
+) -> User:
+    if bearer is None and not api_key and access_token:
+        api_key = access_token
+    return get_current_user(session, settings, bearer, api_key)
+
+
+QueryUser = Annotated[User, Depends(get_query_user)]

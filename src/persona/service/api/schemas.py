@@ -4,10 +4,31 @@ Resources follow the Create / Update / Public family; ``Public`` models read ORM
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+MAX_TEXT = 100_000
+"""The longest script, transcript or dialogue a request may carry (characters)."""
+MAX_URL = 2048
+
+
+def json_at_most(limit: int) -> AfterValidator:
+    """A validator refusing a JSON object whose compact encoding exceeds ``limit`` bytes
+    (free-form objects are kept in the database, outside any storage quota)."""
+
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        size = len(json.dumps(value, separators=(",", ":"), default=str).encode())
+        if size > limit:
+            raise ValueError(f"at most {limit} bytes of JSON, not {size}")
+        return value
+
+    return AfterValidator(check)
+
+
+JobParams = Annotated[dict[str, Any], json_at_most(4 * MAX_TEXT)]
 
 
 class UserPublic(BaseModel):
@@ -48,6 +69,17 @@ class Health(BaseModel):
 # ---------------------------------------------------------------------------- jobs
 
 
+class AiLabelRequest(BaseModel):
+    """The visible AI-generated label: a corner and an opacity; ``enabled: false``
+    only for a saved photo or video avatar of yourself with your consent on file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    position: Literal["top-left", "top-right", "bottom-left", "bottom-right"] = "bottom-right"
+    opacity: float = Field(default=0.8, ge=0.1, le=1.0)
+    enabled: bool = True
+
+
 class GenerateRequest(BaseModel):
     """A talking-avatar video: ``script`` (text to speak) or ``audio`` (an uploaded
     recording's asset id), spoken by ``avatar``. ``options``: size, fps, preset, format,
@@ -55,15 +87,24 @@ class GenerateRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    script: str | None = None
+    script: str | None = Field(default=None, max_length=MAX_TEXT)
     audio: str | None = None
-    transcript: str | None = None
+    transcript: str | None = Field(default=None, max_length=MAX_TEXT)
     avatar: str = "template:maya"
     voice: str | None = None
     lang: str | None = None
-    options: dict[str, Any] = Field(default_factory=dict)
+    options: JobParams = Field(default_factory=dict)
     priority: Literal["critical", "high", "medium", "low"] = "medium"
-    callback_url: str | None = None
+    callback_url: str | None = Field(default=None, max_length=MAX_URL)
+    project_id: str | None = Field(default=None, max_length=32, description="a project of yours")
+    preview_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=30,
+        description="a quick preview: only the first sentences covering about this many "
+        "seconds, at most 360 px, priority high",
+    )
+    ai_label: AiLabelRequest | None = None
 
 
 class JobCreate(BaseModel):
@@ -72,9 +113,9 @@ class JobCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     type: str
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: JobParams = Field(default_factory=dict)
     priority: Literal["critical", "high", "medium", "low"] = "medium"
-    callback_url: str | None = None
+    callback_url: str | None = Field(default=None, max_length=MAX_URL)
 
 
 class BatchRequest(BaseModel):
@@ -96,6 +137,10 @@ class BatchAccepted(BaseModel):
 class JobPublic(BaseModel):
     id: str
     type: str
+    title: str = Field(
+        description="the project's name, else the first words of the script or dialogue "
+        "(at most 60 characters), else the job type"
+    )
     state: str
     progress: int
     priority: Literal["critical", "high", "medium", "low"]
@@ -111,6 +156,7 @@ class JobPublic(BaseModel):
     finished_at: datetime | None
     status_url: str
     video_url: str | None
+    thumbnail_url: str | None
 
 
 class JobList(BaseModel):

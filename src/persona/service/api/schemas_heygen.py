@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from persona.service.api.schemas import AiLabelRequest
+
 
 class Character(BaseModel):
     type: Literal["avatar", "talking_photo"] = "avatar"
@@ -18,7 +20,7 @@ class Character(BaseModel):
 class VoiceInput(BaseModel):
     type: Literal["text", "audio", "silence"] = "text"
     voice_id: str | None = None
-    input_text: str | None = None
+    input_text: str | None = Field(default=None, max_length=100_000)
     speed: float = Field(default=1.0, ge=0.5, le=1.5)
     pitch: float = Field(default=0.0, ge=-50, le=50)
     """HeyGen's pitch, -50..50; read as semitones / 4 (±12.5 st at the ends)."""
@@ -50,4 +52,8 @@ class VideoGenerate(BaseModel):
     caption: bool = False
     title: str | None = Field(default=None, max_length=200)
     callback_id: str | None = Field(default=None, max_length=200)
-    callback_url: str | None = None
+    callback_url: str | None = Field(default=None, max_length=2048)
+    ai_label: AiLabelRequest | None = None
+    """A Persona Studio extension (HeyGen has no such field): the visible AI-generated
+    label's corner and opacity, as ``POST /api/v1/generate`` takes it. Without it the
+    default label is drawn."""

@@ -15,6 +15,13 @@ class AvatarTemplateCreate(BaseModel):
 
     template: str = Field(min_length=1, max_length=80, examples=["maya"])
     name: str | None = Field(default=None, max_length=80)
+    options: dict[str, Any] = Field(
+        default_factory=dict,
+        max_length=64,
+        description="Customizations over the template, by the spec's dotted paths "
+        '(``{"hair.style": "afro"}``) or as nested spec objects; see '
+        "GET /api/v1/avatars/templates for every option.",
+    )
 
 
 class AvatarPublic(BaseModel):
@@ -25,6 +32,8 @@ class AvatarPublic(BaseModel):
     created_at: str
     updated_at: str
     consent_id: str | None = None
+    consent_revoked: bool = False
+    """True once the consent it was made under is revoked: no new videos with it."""
 
 
 class AvatarVersionPublic(BaseModel):
@@ -47,6 +56,27 @@ class AvatarCreated(BaseModel):
     asset_id: str | None = None
     """The stored upload the avatar was made from (it counts against the quota)."""
     note: str = ""
+    warnings: list[str] = []
+    """E.g. a name that matches a public figure (the avatar is flagged for review)."""
+
+
+class AvatarTrainingAccepted(BaseModel):
+    """``POST /avatars/train`` with a video: training runs as an ``avatar_training`` job."""
+
+    avatar_id: str = Field(examples=["av_3f2a0c1d9e8b"])
+    """Reserved: the avatar has this id once the job completed (it is listed then)."""
+    job_id: str
+    state: str
+    status_url: str
+    warnings: list[str] = []
+    """E.g. a name that matches a public figure (the avatar is flagged for review)."""
+
+
+class WebhookSecretCreated(BaseModel):
+    """A new per-user webhook signing secret, shown once."""
+
+    webhook_secret: str = Field(examples=["whsec_…"])
+    note: str
 
 
 class TemplatePublic(BaseModel):
@@ -71,6 +101,7 @@ class VoicePublic(BaseModel):
     matched: bool = False
     """A voice matched to a person's sample (yours), not a catalog voice."""
     consent_id: str | None = None
+    consent_revoked: bool = False
     usable: bool = True
     """False once the consent it was made under is revoked."""
 
@@ -83,6 +114,8 @@ class VoiceCloned(VoicePublic):
     figures: dict[str, float]
     sample: dict[str, Any]
     asset_id: str
+    warnings: list[str] = []
+    """E.g. a name that matches a public figure (the voice is flagged for review)."""
 
 
 class TTSCreate(BaseModel):

@@ -8,6 +8,10 @@ when every attempt is used (``attempts`` counts claims). Every change is a condi
 processes can never both move the same job; a worker whose job was cancelled or taken
 away gets :class:`~persona.service.errors.JobLostError` and should stop.
 
+A failed attempt that will be retried goes back to the queue with ``not_before`` set
+(its backoff): claims skip it until then, so the worker that failed it is free to run
+other jobs meanwhile.
+
 Claiming is one statement on both backends: ``UPDATE jobs … WHERE id = (SELECT id …
 ORDER BY priority, created_at LIMIT 1 FOR UPDATE SKIP LOCKED)`` on PostgreSQL, where
 concurrent claimers skip each other's rows; on SQLite the ``FOR UPDATE`` falls away and
@@ -25,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -131,6 +135,20 @@ def enqueue(session: Session, job_id: str, *, now: datetime | None = None) -> Jo
     return _move(session, job_id, JobState.QUEUED, now=now)
 
 
+def hold(session: Session, job_id: str, *, now: datetime | None = None) -> Job:
+    """``submitted → held``: the job waits for a reviewer; no worker claims it.
+    :func:`enqueue` releases it, :func:`reject` fails it."""
+    return _move(session, job_id, JobState.HELD, now=now)
+
+
+def reject(session: Session, job_id: str, error: str, *, now: datetime | None = None) -> Job:
+    """``held → failed`` with ``error``: a reviewer refused the job."""
+    job = get_job(session, job_id)
+    if job.state != JobState.HELD:
+        raise ConflictError(f"job {job_id} is {job.state}, not held for review")
+    return _move(session, job_id, JobState.FAILED, now=now, extra={"error": error})
+
+
 def cancel(session: Session, job_id: str, *, now: datetime | None = None) -> Job:
     """Cancel a job that is not final; a running job's worker finds out at its next
     heartbeat (:class:`JobLostError`)."""
@@ -149,7 +167,7 @@ def claim_next(
     ``processing``, one more attempt, leased for ``lease_s`` seconds. ``None``: nothing
     to do."""
     now = now or utcnow()
-    pick = select(Job.id).where(Job.state == JobState.QUEUED)
+    pick = select(Job.id).where(Job.state == JobState.QUEUED, due(now))
     if types is not None:
         pick = pick.where(Job.type.in_([parse_job_type(t) for t in types]))
     pick = pick.order_by(Job.priority, Job.created_at, Job.id).limit(1)
@@ -171,20 +189,32 @@ def claim_job(
     session: Session, job_id: str, worker_id: str, *, lease_s: int, now: datetime | None = None
 ) -> Job | None:
     """Claim this job (a broker delivered its id) as :func:`claim_next` claims the next
-    one; ``None`` when it is not queued: cancelled, done, or already claimed by another
-    worker after a duplicate delivery."""
+    one; ``None`` when it is not queued (cancelled, done, or already claimed by another
+    worker after a duplicate delivery) or its ``not_before`` has not come yet."""
     now = now or utcnow()
     values = transition_values(JobState.QUEUED, JobState.PROCESSING, now)
     values.update(worker_id=worker_id, lease_until=now + timedelta(seconds=lease_s), progress=0)
     claim = (
         update(Job)
-        .where(Job.id == job_id, Job.state == JobState.QUEUED)
+        .where(Job.id == job_id, Job.state == JobState.QUEUED, due(now))
         .values(attempts=Job.attempts + 1, **values)
         .returning(Job.id)
         .execution_options(synchronize_session=False)
     )
     claimed = session.execute(claim).scalar_one_or_none()
     return None if claimed is None else get_job(session, claimed)
+
+
+def due(now: datetime) -> ColumnElement[bool]:
+    """The condition of a queued job that may be claimed at ``now``."""
+    return or_(Job.not_before.is_(None), Job.not_before <= now)
+
+
+def still_held(session: Session, job_id: str, worker_id: str) -> bool:
+    """Whether ``worker_id`` still holds the running job: one indexed read, cheap
+    enough for a task to ask every second (a cancel is noticed that soon)."""
+    row = session.execute(select(Job.state, Job.worker_id).where(Job.id == job_id)).first()
+    return row is not None and row[1] == worker_id and row[0] in RUNNING
 
 
 def heartbeat(
@@ -247,13 +277,16 @@ def fail(
     error: str,
     *,
     retryable: bool = True,
+    retry_after_s: float = 0.0,
     now: datetime | None = None,
 ) -> Job:
     """Record a failed attempt: back to the queue while attempts remain and the error is
-    ``retryable``, else ``failed``."""
-    job = get_job(session, job_id)
+    ``retryable`` (not claimed again for ``retry_after_s`` seconds), else ``failed``."""
+    job, now = get_job(session, job_id), now or utcnow()
     target = after_failure(job.attempts, job.max_attempts, retryable=retryable)
-    extra = {"error": error, "worker_id": None}
+    extra: dict[str, object] = {"error": error, "worker_id": None}
+    if target == JobState.QUEUED and retry_after_s > 0:
+        extra["not_before"] = now + timedelta(seconds=retry_after_s)
     return _move(session, job_id, target, now=now, worker_id=worker_id, extra=extra)
 
 
@@ -274,7 +307,7 @@ def requeue_expired(session: Session, *, now: datetime | None = None) -> Requeue
     requeued = session.execute(
         update(Job)
         .where(*expired, Job.attempts < Job.max_attempts)
-        .values(state=JobState.QUEUED, queued_at=now, **cleared)
+        .values(state=JobState.QUEUED, queued_at=now, not_before=None, **cleared)
         .returning(Job.id)
         .execution_options(synchronize_session=False)
     )

@@ -1,12 +1,14 @@
 """The job state machine, priorities and per-type limits. Pure: no database here.
 
     submitted → queued → processing → rendering → post_processing → uploading → completed
-                                                                   (any of them) → failed
+         ↘ held ↗                                                  (any of them) → failed
                                                                    (any of them) → cancelled
 
 A worker holds a job while it is *running* (processing … uploading); it may skip stages a
 job type does not have, but never go back, except to ``queued`` when the job is retried
-(the worker failed, or its lease expired). ``completed``, ``failed`` and ``cancelled`` are
+(the worker failed, or its lease expired). A job whose script moderation flagged waits
+``held`` until an admin approves it (``queued``) or rejects it (``failed``); workers
+never claim a held job. ``completed``, ``failed`` and ``cancelled`` are
 final. Priorities order the queue: critical first, then high, medium, low; within one
 priority the oldest job goes first.
 """
@@ -27,6 +29,7 @@ _E = TypeVar("_E", bound=StrEnum)
 
 class JobState(StrEnum):
     SUBMITTED = "submitted"
+    HELD = "held"
     QUEUED = "queued"
     PROCESSING = "processing"
     RENDERING = "rendering"
@@ -44,6 +47,7 @@ class JobType(StrEnum):
     PODCAST_VIDEO = "podcast_video"
     SUBTITLE_GENERATION = "subtitle_generation"
     MUSIC_GENERATION = "music_generation"
+    AVATAR_TRAINING = "avatar_training"
 
 
 class Priority(IntEnum):
@@ -72,6 +76,7 @@ JOB_LIMITS: Mapping[JobType, JobLimits] = {
     JobType.PODCAST_VIDEO: JobLimits(time_limit_s=900, max_attempts=2),
     JobType.SUBTITLE_GENERATION: JobLimits(time_limit_s=180, max_attempts=3),
     JobType.MUSIC_GENERATION: JobLimits(time_limit_s=240, max_attempts=2),
+    JobType.AVATAR_TRAINING: JobLimits(time_limit_s=900, max_attempts=2),
 }
 
 S = JobState
@@ -80,12 +85,13 @@ RUNNING: tuple[JobState, ...] = (S.PROCESSING, S.RENDERING, S.POST_PROCESSING, S
 TERMINAL = frozenset({S.COMPLETED, S.FAILED, S.CANCELLED})
 CANCELLABLE = frozenset(set(JobState) - TERMINAL)
 """A cancel may come from any state that is not final; a running job's worker notices at
-its next heartbeat."""
+its next progress report (checked once a second) or heartbeat."""
 _END = frozenset({S.FAILED, S.CANCELLED})
 _RETRY = frozenset({S.QUEUED}) | _END
 
 TRANSITIONS: Mapping[JobState, frozenset[JobState]] = {
-    S.SUBMITTED: frozenset({S.QUEUED}) | _END,
+    S.SUBMITTED: frozenset({S.QUEUED, S.HELD}) | _END,
+    S.HELD: frozenset({S.QUEUED}) | _END,
     S.QUEUED: frozenset({S.PROCESSING}) | _END,
     S.PROCESSING: frozenset({S.RENDERING, S.POST_PROCESSING, S.UPLOADING, S.COMPLETED}) | _RETRY,
     S.RENDERING: frozenset({S.POST_PROCESSING, S.UPLOADING, S.COMPLETED}) | _RETRY,
@@ -116,7 +122,9 @@ def transition_values(
     dst = check_transition(current, target)
     values: dict[str, object] = {"state": dst, "updated_at": now}
     if dst == S.QUEUED:
-        values.update(queued_at=now, worker_id=None, lease_until=None, heartbeat_at=None)
+        values.update(
+            queued_at=now, worker_id=None, lease_until=None, heartbeat_at=None, not_before=None
+        )
     elif dst == S.PROCESSING:
         values.update(started_at=now, heartbeat_at=now)
     elif dst in TERMINAL:

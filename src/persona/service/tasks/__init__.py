@@ -8,10 +8,13 @@ made.
     music_generation     tasks/audio.py   style → WAV
     subtitle_generation  tasks/audio.py   media → SRT/VTT
     lipsync_animation    tasks/audio.py   recording → mouth cues JSON
+    avatar_training      tasks/avatar.py  training clip → a saved video avatar (no files)
 
 Outputs go to ``users/<user>/jobs/<job>/<name>`` (e.g. ``…/video.mp4``): a job that runs
 again (a retry, or a redelivery after its worker died) overwrites the same objects, and
 its asset records are updated rather than added, so a job never holds two copies.
+A cancelled job's partial outputs are removed (:func:`discard_outputs`), and with them
+whatever else the job made (an avatar that training saved).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sqlalchemy import select
 
 from persona.service.db.base import new_id, utcnow
 from persona.service.db.engine import Database
-from persona.service.db.models import Asset
+from persona.service.db.models import Asset, Job
 from persona.service.jobs.states import JobState, JobType
 from persona.service.storage.base import Storage
 from persona.service.tasks.context import (
@@ -41,9 +44,10 @@ Task = Callable[[TaskContext], TaskOutput]
 
 
 def _registry() -> dict[JobType, Task]:
-    from persona.service.tasks import audio, video
+    from persona.service.tasks import audio, avatar, video
 
     return {
+        JobType.AVATAR_TRAINING: avatar.avatar_training,
         JobType.VIDEO_GENERATION: video.video_generation,
         JobType.PODCAST_VIDEO: video.podcast_video,
         JobType.VOICE_SYNTHESIS: audio.voice_synthesis,
@@ -149,6 +153,16 @@ def delete_outputs(database: Database, storage: Storage, job_id: str) -> int:
     return len(keys)
 
 
+def discard_outputs(database: Database, storage: Storage, job: Job) -> None:
+    """Remove what a cancelled job made: its stored outputs and, for training, the
+    avatar (when an attempt had saved it already)."""
+    delete_outputs(database, storage, job.id)
+    if job.type == JobType.AVATAR_TRAINING:
+        from persona.service.tasks.avatar import discard_avatar
+
+        discard_avatar(database, job)
+
+
 __all__ = [
     "TASKS",
     "JobAborted",
@@ -157,6 +171,7 @@ __all__ = [
     "TaskContext",
     "TaskOutput",
     "delete_outputs",
+    "discard_outputs",
     "output_key",
     "run_task",
     "task_for",

@@ -75,14 +75,14 @@ class TaskContext:
         return path
 
     def require_avatar(self, avatar_id: str) -> None:
-        """Pass when the user owns the saved avatar (or is an admin)."""
+        """Pass when the user owns the saved avatar (an admin too: only their own)."""
         from persona.service.ownership import require_owner
 
         with self.database.session() as session:
             user = session.get(User, self.user_id)
             if user is None:
                 raise InputError(f"no user {self.user_id}")
-            require_owner(session, user, ResourceKind.AVATAR, avatar_id)
+            require_owner(session, user, ResourceKind.AVATAR, avatar_id, to_use=True)
 
 
 def pipeline_sink(progress: JobProgress, start: float, stop: float) -> ProgressSink:

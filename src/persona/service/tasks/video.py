@@ -1,5 +1,6 @@
 """Video tasks: ``video_generation`` (a script or a recording spoken by one avatar) and
-``podcast_video`` (a dialogue of 2-4 avatars in a scene).
+``podcast_video`` (a dialogue of 2-4 avatars in a scene; ``ai_label`` as below, and
+the scene's title, speakers' names and roles are screened like its dialogue).
 
 Parameters of ``video_generation`` (JSON)::
 
@@ -8,9 +9,18 @@ Parameters of ``video_generation`` (JSON)::
     avatar             template:NAME, a saved av_…[@N] of the user, or an uploaded photo's asset id
     voice, lang, speed, pitch, volume, emotion       as ``persona render``
     size "256x256" | "16:9" | …, fps, preset ("veryfast"), format "mp4" | "webm"
-    background         "#rrggbb", "blur" or "blur:SIGMA"
+    background         "#rrggbb", "blur" or "blur:SIGMA", or {"type": "image", "asset_id":
+                       "asset_…"}: an uploaded picture of the user's, scaled to cover the frame
     captions           ["burn", "srt", "vtt", "track"]: srt/vtt files are stored beside the video
     music, music_volume   a music style (``persona music --list``) mixed under the voice
+    ai_label           {position, opacity, enabled}: the visible AI-generated label
+    preview_seconds    a quick preview: only the first sentences covering about this long,
+                       at most 360 px (:mod:`persona.service.thumbnails`)
+
+A finished video also gets ``thumbnail.jpg``, a 320 px wide still (none when it cannot
+be made).
+Every video is signed (:mod:`persona.provenance`) with the job id as its video id; its
+``VIDEO.provenance.json`` sidecar is stored beside it.
 
 Nothing in the parameters names a file on the server: files come only as asset ids.
 """
@@ -37,7 +47,10 @@ from persona.types import RenderOptions, VideoSpec
 CONTENT_TYPES = {"mp4": "video/mp4", "webm": "video/webm"}
 CAPTION_FILES = {"srt": "application/x-subrip", "vtt": "text/vtt"}
 CAPTION_KINDS = ("burn", "srt", "vtt", "track")
+PROVENANCE_TYPE = "application/json"
+"""The signed provenance sidecar, ``video.mp4.provenance.json``, stored beside the video."""
 PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium")
+MAX_PREVIEW_S = 30.0
 RENDER_SPAN = (0.0, 0.9)
 """The share of a job's progress the pipeline reports; post-processing and upload follow."""
 
@@ -56,6 +69,9 @@ def check_video_params(params: Mapping[str, Any]) -> tuple[RenderOptions, Any]:
     if (script is None) == (audio_id is None):
         raise InputError("give either 'script' (text to speak) or 'audio' (an uploaded file)")
     options = render_options(params)
+    preview = param(params, "preview_seconds", float)
+    if preview is not None and not 0 < preview <= MAX_PREVIEW_S:
+        raise InputError(f"preview_seconds must be above 0 and at most {MAX_PREVIEW_S:g}")
     if options.voice is not None:
         from persona.voice import get_voice
 
@@ -67,26 +83,46 @@ def video_generation(ctx: TaskContext) -> TaskOutput:
     params = ctx.params
     script, audio_id = text_param(params, "script"), param(params, "audio", str)
     options, finishing = check_video_params(params)
+    if finishing.marks.label is None:  # only for the user's own likeness
+        from persona.watermark.requests import require_service_label_removal
+
+        require_service_label_removal(ctx.database, ctx.user_id, param(params, "avatar", str, ""))
+    picture = image_background(params.get("background"))
+    if picture is not None:
+        from dataclasses import replace
+
+        path = ctx.fetch_asset(picture, "background", ("image",))
+        options = replace(options, background=str(path))
+    preview = param(params, "preview_seconds", float)
+    if preview is not None:
+        options, script = quick_preview(options, script, preview)
     avatar = avatar_ref(ctx, param(params, "avatar", str, "template:maya"))
     output = ctx.workdir / f"video.{options.video.container}"
     sink = pipeline_sink(ctx.progress, *RENDER_SPAN)
     from persona.pipeline import render_audio, render_video
+    from persona.provenance import ProvenanceInputs
 
+    proof = ProvenanceInputs(video_id=ctx.job_id)  # the job id is the video's id
     if audio_id is not None:
         recording = ctx.fetch_asset(audio_id, "recording", ("audio", "video"))
         transcript = text_param(params, "transcript")
         result = render_audio(
             recording, avatar, output, options, transcript=transcript, sink=sink,
-            finishing=finishing,
+            finishing=finishing, provenance=proof,
         )  # fmt: skip
     else:
         assert script is not None
-        result = render_video(script, avatar, output, options, sink=sink, finishing=finishing)
+        result = render_video(
+            script, avatar, output, options, sink=sink, finishing=finishing, provenance=proof
+        )
     ctx.progress.report(JobState.POST_PROCESSING, 0.92)
     files = [OutputFile(output.name, output, CONTENT_TYPES[options.video.container])]
     for extra in result.files:
         kind = extra.suffix.lstrip(".")
         files.append(OutputFile(f"captions.{kind}", extra, CAPTION_FILES.get(kind, "text/plain")))
+    if result.provenance is not None:
+        files.append(OutputFile(result.provenance.name, result.provenance, PROVENANCE_TYPE))
+    files.extend(_thumbnail(output, result.n_frames, options.video.fps))
     info = {
         "duration_s": round(result.duration_ms / 1000, 3),
         "frames": result.n_frames,
@@ -96,7 +132,33 @@ def video_generation(ctx: TaskContext) -> TaskOutput:
         "lang": result.lang,
         "avatar": result.avatar,
     }
+    if preview is not None:
+        info["preview_seconds"] = preview
     return TaskOutput(tuple(files), info)
+
+
+def quick_preview(
+    options: RenderOptions, script: str | None, seconds: float
+) -> tuple[RenderOptions, str | None]:
+    """A quick preview's options and script: at most 360 px, the first sentences only."""
+    from dataclasses import replace
+
+    from persona.service.estimate import preview_script
+    from persona.service.thumbnails import preview_size
+
+    width, height = preview_size(options.video.width, options.video.height)
+    if script is not None:
+        script = preview_script(
+            script, seconds, options.voice, speed=options.speed, lang=options.lang
+        )
+    return replace(options, video=replace(options.video, width=width, height=height)), script
+
+
+def _thumbnail(video: Path, n_frames: int, fps: float) -> list[OutputFile]:
+    from persona.service.thumbnails import THUMBNAIL_NAME, thumbnail_output
+
+    still = thumbnail_output(video, n_frames, fps)
+    return [] if still is None else [OutputFile(THUMBNAIL_NAME, still, "image/jpeg")]
 
 
 def render_options(params: Mapping[str, Any]) -> RenderOptions:
@@ -111,11 +173,7 @@ def render_options(params: Mapping[str, Any]) -> RenderOptions:
     width, height = _size(param(params, "size", str, "1280x720"))
     fps = param(params, "fps", int, 25)
     spec = VideoSpec(width=width, height=height, fps=fps, preset=preset, container=fmt)
-    background = param(params, "background", str)
-    if background is not None and not (
-        background.startswith("#") or background.split(":")[0] == "blur"
-    ):
-        raise InputError("background must be a colour '#rrggbb', 'blur' or 'blur:SIGMA'")
+    background = _background_text(params.get("background"))
     speed = param(params, "speed", float, 1.0)
     if not 0.5 <= speed <= 2.0:
         raise InputError(f"speed must be between 0.5 and 2.0, not {speed}")
@@ -133,6 +191,63 @@ def render_options(params: Mapping[str, Any]) -> RenderOptions:
     )
 
 
+def _background_text(value: Any) -> str | None:
+    """A colour or blur background as the renderer's text; ``None`` for none and for a
+    picture (:func:`background_asset`; the task fetches it)."""
+    if value is None or image_background(value) is not None:
+        return None
+    if not isinstance(value, str) or not (value.startswith("#") or value.split(":")[0] == "blur"):
+        raise InputError(
+            "background must be a colour '#rrggbb', 'blur', 'blur:SIGMA' or "
+            "{'type': 'image', 'asset_id': 'asset_…'}"
+        )
+    return value
+
+
+def image_background(value: Any) -> str | None:
+    """The asset id of a picture background ``{"type": "image", "asset_id": "asset_…"}``,
+    ``None`` for any other background; a malformed picture background is an
+    :class:`InputError`."""
+    if not isinstance(value, Mapping) or value.get("type") != "image":
+        return None
+    asset_id = value.get("asset_id")
+    if set(value) != {"type", "asset_id"} or not (
+        isinstance(asset_id, str) and asset_id.startswith("asset_")
+    ):
+        raise InputError(
+            "background: a picture is {'type': 'image', 'asset_id': 'asset_…'}, the id of "
+            "an image uploaded with POST /api/v1/assets"
+        )
+    return asset_id
+
+
+def background_asset(params: Mapping[str, Any]) -> str | None:
+    """The picture background's asset id of a ``video_generation`` job (``background``)
+    or a ``podcast_video`` job (``scene.background``), if it has one. (The rest of a
+    scene is checked when it is rendered.)"""
+    scene = params.get("scene")
+    found = image_background(params.get("background"))
+    if found is None and isinstance(scene, Mapping):
+        found = image_background(scene.get("background"))
+    return found
+
+
+def scene_background(value: Any) -> str | None:
+    """The picture's asset id of a podcast scene's background, ``None`` for a colour or a
+    gradient; anything else (a server path, a video) is an :class:`InputError`."""
+    picture = image_background(value)
+    if picture is None and not (
+        value is None
+        or (isinstance(value, str) and value.startswith("#"))
+        or (isinstance(value, Mapping) and set(value) <= {"colour", "color", "gradient"})
+    ):
+        raise InputError(
+            "scene: background must be a colour '#rrggbb', {gradient: [...]} or "
+            "{type: 'image', asset_id: 'asset_…'}"
+        )
+    return picture
+
+
 def _size(text: str) -> tuple[int, int]:
     from persona.cli import parse_size
 
@@ -143,10 +258,16 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def _finishing(params: Mapping[str, Any], spec: VideoSpec) -> Any:
-    """The pipeline's :class:`~persona.pipeline.Finishing`: captions and music."""
+    """The pipeline's :class:`~persona.pipeline.Finishing`: captions, music and the
+    AI-generated label (``ai_label``)."""
     from persona.pipeline import Finishing
+    from persona.watermark.requests import marks_from_request
 
-    return Finishing(captions=caption_request(params, spec), mix=_mix(params))
+    return Finishing(
+        captions=caption_request(params, spec),
+        mix=_mix(params),
+        marks=marks_from_request(params.get("ai_label")),
+    )
 
 
 def caption_request(params: Mapping[str, Any], spec: VideoSpec) -> Any:
@@ -219,8 +340,17 @@ def podcast_video(ctx: TaskContext) -> TaskOutput:
         raise InputError(f"preset must be one of {', '.join(PRESETS)}, not {preset!r}")
     output = ctx.workdir / f"podcast.{fmt}"
     sink = pipeline_sink(ctx.progress, *RENDER_SPAN)
-    result = render_scene(dialogue, scene, output, preset=preset, sink=sink)
+    from persona.provenance import ProvenanceInputs, sidecar_path
+
+    proof = ProvenanceInputs(video_id=ctx.job_id)
+    finishing = _podcast_finishing(ctx, scene_data)
+    result = render_scene(
+        dialogue, scene, output, preset=preset, sink=sink, provenance=proof, finishing=finishing
+    )
     ctx.progress.report(JobState.POST_PROCESSING, 0.92)
+    files = [OutputFile(output.name, output, CONTENT_TYPES[fmt])]
+    files.append(OutputFile(sidecar_path(output).name, sidecar_path(output), PROVENANCE_TYPE))
+    files.extend(_thumbnail(output, result.n_frames, result.fps))
     info = {
         "width": scene.width,
         "height": scene.height,
@@ -228,21 +358,40 @@ def podcast_video(ctx: TaskContext) -> TaskOutput:
         "frames": result.n_frames,
         "duration_s": round(result.n_frames / result.fps, 3),
     }
-    return TaskOutput((OutputFile(output.name, output, CONTENT_TYPES[fmt]),), info)
+    return TaskOutput(tuple(files), info)
+
+
+def _podcast_finishing(ctx: TaskContext, scene: Mapping[str, Any]) -> Any:
+    """The AI-generated label ``ai_label`` asks for; leaving it off needs every speaker
+    to be the user's own likeness (:func:`~persona.watermark.requests.
+    require_service_label_removal`)."""
+    from persona.pipeline import Finishing
+    from persona.watermark.requests import marks_from_request, require_service_label_removal
+
+    marks = marks_from_request(ctx.params.get("ai_label"))
+    if marks.label is None:
+        for entry in _speaker_list(scene.get("speakers")):
+            avatar = entry.get("avatar") if isinstance(entry, Mapping) else entry
+            require_service_label_removal(ctx.database, ctx.user_id, str(avatar))
+    return Finishing(marks=marks)
+
+
+def _speaker_list(speakers: Any) -> list[Any]:
+    if isinstance(speakers, Mapping):
+        return list(speakers.values())
+    return list(speakers) if isinstance(speakers, list) else []
 
 
 def _local_scene(ctx: TaskContext, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The scene with every avatar resolved and no server paths: backgrounds are colours
-    or gradients, logos are not taken."""
+    """The scene with every avatar and picture resolved and no server paths: backgrounds
+    are colours, gradients or uploaded pictures (``{type: image, asset_id}``), logos are
+    not taken."""
     scene = dict(data)
     if "logo" in scene:
         raise InputError("scene: a logo is not available through the service")
-    background = scene.get("background")
-    if background is not None and not (
-        (isinstance(background, str) and background.startswith("#"))
-        or (isinstance(background, Mapping) and set(background) <= {"colour", "color", "gradient"})
-    ):
-        raise InputError("scene: background must be a colour '#rrggbb' or {gradient: [...]}")
+    picture = scene_background(scene.get("background"))
+    if picture is not None:
+        scene["background"] = {"image": str(ctx.fetch_asset(picture, "background", ("image",)))}
     speakers = scene.get("speakers")
     if isinstance(speakers, Mapping):
         scene["speakers"] = {k: _local_speaker(ctx, v) for k, v in speakers.items()}

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.security import OAuth2PasswordRequestForm
 
+from persona.service import audit
 from persona.service.api.deps import SessionDep, SettingsDep
 from persona.service.api.schemas import Token
 from persona.service.auth import authenticate_password, issue_token
@@ -24,4 +25,6 @@ def login(
     ``Authorization: Bearer <token>``."""
     user = authenticate_password(session, form.username, form.password)
     token = issue_token(user, settings)
+    audit.record(session, user, "login", ("user", user.id))
+    session.commit()
     return Token(access_token=token, expires_in=settings.access_token_expire_s)

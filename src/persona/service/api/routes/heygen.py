@@ -7,9 +7,12 @@
 
 Credentials as everywhere (``X-Api-Key: ps_…`` is what HeyGen clients send). Ids are
 ours: ``template:NAME`` or ``av_…`` for avatars, catalog or matched voice ids, asset
-ids from ``POST /api/v1/assets`` for recordings. Errors have HeyGen's shape,
+ids from ``POST /api/v1/assets`` for recordings and background pictures
+(``{"type": "image", "image_asset_id"}``). Errors have HeyGen's shape,
 ``{"error": {"code", "message", "param"}, "data": null}`` (v1: ``{"code", "message",
-"data": null}``). Not supported: several scenes, image or video backgrounds, audio URLs.
+"data": null}``). Not supported: several scenes, image URLs, video backgrounds, audio URLs.
+One extension: ``ai_label`` ({position, opacity, enabled}), the visible AI-generated label
+as ``/api/v1/generate`` takes it; HeyGen has no such field, so its clients get the default.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ CODES = {
 }
 STATUS = {
     JobState.SUBMITTED: "pending",
+    JobState.HELD: "pending",
     JobState.QUEUED: "pending",
     JobState.COMPLETED: "completed",
     JobState.FAILED: "failed",
@@ -78,6 +82,8 @@ def generate(
     params["size"] = f"{body.dimension.width}x{body.dimension.height}"
     if body.caption:
         params["captions"] = ["srt"]
+    if body.ai_label is not None:  # our extension; HeyGen clients leave the default label
+        params["ai_label"] = body.ai_label.model_dump()
     check_video_params(params)
     job = _submit(
         session, settings, user, JobType.VIDEO_GENERATION, params, "medium",
@@ -111,9 +117,14 @@ def _scene_params(scene: VideoInput, session: SessionDep, user: CurrentUser) -> 
     else:
         raise InputError("voice.type 'silence' is not supported")
     background = scene.background
-    if background is not None:
+    if background is not None and background.type == "image" and background.image_asset_id:
+        params["background"] = {"type": "image", "asset_id": background.image_asset_id}
+    elif background is not None:
         if background.type != "color" or not background.value:
-            raise InputError("background: only {'type': 'color', 'value': '#rrggbb'} works here")
+            raise InputError(
+                "background: {'type': 'color', 'value': '#rrggbb'} or "
+                "{'type': 'image', 'image_asset_id': 'asset_…'} (URLs are not fetched)"
+            )
         params["background"] = background.value
     return params
 

@@ -6,7 +6,7 @@
     GET    /api/v1/status/{job_id}        state, progress %, timestamps, error, result
     GET    /api/v1/video/{job_id}         the video (HTTP ranges: 206, 416)
     GET    /api/v1/jobs/{job_id}/files/{name}   any output of the job (WAV, SRT, JSON, ...)
-    GET    /api/v1/jobs                   the user's jobs: ?state=&type=&limit=&offset=
+    GET    /api/v1/jobs                   the user's jobs: ?state=&type=&project_id=&limit=&offset=
     DELETE /api/v1/jobs/{job_id}          cancel a job not yet finished; delete a finished
                                           job's outputs
 
@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from persona.errors import InputError
+from persona.service import audit, reviews
 from persona.service.api.deps import CurrentUser, DatabaseDep, SessionDep, SettingsDep, StorageDep
 from persona.service.api.ranges import stream_object
 from persona.service.api.schemas import (
@@ -37,11 +38,12 @@ from persona.service.api.schemas import (
     JobPublic,
 )
 from persona.service.db.models import Asset, Job, ResourceKind, User
-from persona.service.errors import NotFoundError
+from persona.service.errors import NotFoundError, QuotaExceededError
 from persona.service.jobs import repository as jobs
 from persona.service.jobs.states import TERMINAL, JobState, JobType, parse_job_type, parse_state
 from persona.service.settings import Settings
 from persona.service.storage.base import Storage
+from persona.service.titles import job_title
 
 PREFIX = "/api/v1"
 router = APIRouter(prefix=PREFIX, tags=["jobs"])
@@ -59,6 +61,7 @@ def job_public(job: Job) -> JobPublic:
     return JobPublic(
         id=job.id,
         type=str(job.type),
+        title=job_title(job),
         state=str(job.state),
         progress=job.progress,
         priority=job.priority_level.label,  # type: ignore[arg-type]
@@ -74,7 +77,16 @@ def job_public(job: Job) -> JobPublic:
         finished_at=job.finished_at,
         status_url=status_url(job.id),
         video_url=f"{PREFIX}/video/{job.id}" if has_video and job.state == "completed" else None,
+        thumbnail_url=thumbnail_url(job),
     )
+
+
+def thumbnail_url(job: Job) -> str | None:
+    from persona.service.thumbnails import THUMBNAIL_NAME
+
+    outputs = (job.result or {}).get("outputs") or {}
+    done = job.state == JobState.COMPLETED and THUMBNAIL_NAME in outputs
+    return f"{PREFIX}/jobs/{job.id}/thumbnail" if done else None
 
 
 def generate_params(body: GenerateRequest) -> dict[str, Any]:
@@ -86,15 +98,20 @@ def generate_params(body: GenerateRequest) -> dict[str, Any]:
         raise InputError(
             f"unknown options {', '.join(unknown)}: use {', '.join(sorted(OPTION_KEYS))}"
         )
-    fields = body.model_dump(include={"script", "audio", "transcript", "avatar", "voice", "lang"})
+    fields = body.model_dump(
+        include={"script", "audio", "transcript", "avatar", "voice", "lang", "project_id",
+                 "preview_seconds", "ai_label"}
+    )  # fmt: skip
     params = {k: v for k, v in fields.items() if v is not None} | dict(body.options)
     check_video_params(params)
     return params
 
 
 def check_references(session: Session, user: User, params: Mapping[str, Any]) -> None:
-    """The avatar and files a job names must be the user's (else 404 now, not later)."""
+    """The avatar, matched voices and files a job names must be the user's (else 404,
+    or 422 as an unknown voice, now rather than later)."""
     from persona.avatar.store import parse_ref
+    from persona.service.consents import check_job_consents
     from persona.service.ownership import require_owner
 
     for name in ("audio", "media"):
@@ -104,15 +121,85 @@ def check_references(session: Session, user: User, params: Mapping[str, Any]) ->
     if isinstance(avatar, str):
         saved = parse_ref(avatar)
         if saved is not None:
-            require_owner(session, user, ResourceKind.AVATAR, saved[0])
+            require_owner(session, user, ResourceKind.AVATAR, saved[0], to_use=True)
         elif avatar.startswith("asset_"):
             _require_asset(session, user, avatar)
+    _require_picture(session, user, params)
+    for voice in _voices_named(params):
+        _require_voice(session, user, voice)
+    check_job_consents(params)  # a revoked consent's avatar or voice: 422 now
+    if params.get("project_id") is not None:
+        from persona.service.api.routes.projects import get_project
+
+        get_project(session, user, str(params["project_id"]))
 
 
-def _require_asset(session: Session, user: User, asset_id: str) -> None:
+def _voices_named(params: Mapping[str, Any]) -> list[str]:
+    """The voices a job names: its ``voice``, its podcast scene's speakers' voices and
+    the ``<voice name="…">`` elements of an SSML script."""
+    named = [params.get("voice"), *_ssml_voices(params.get("script")),
+             *_ssml_voices(params.get("text"))]  # fmt: skip
+    scene = params.get("scene")
+    speakers = scene.get("speakers") if isinstance(scene, Mapping) else None
+    if isinstance(speakers, Mapping):
+        speakers = list(speakers.values())
+    if isinstance(speakers, list):
+        named += [e.get("voice") for e in speakers if isinstance(e, Mapping)]
+    return [v for v in named if isinstance(v, str) and v.strip()]
+
+
+def _ssml_voices(text: object) -> list[str | None]:
+    """The voices an SSML script switches to (none for a script that does not parse:
+    its job fails on that when it runs)."""
+    from persona.errors import PersonaError
+    from persona.script import parse_script
+
+    if not isinstance(text, str) or "<voice" not in text.lower():
+        return []
+    try:
+        return [segment.voice for segment in parse_script(text).segments]
+    except PersonaError:
+        return []
+
+
+def _require_voice(session: Session, user: User, voice: str) -> None:
+    """A matched voice must be the user's: another user's reads as an unknown voice."""
+    from persona.service.speech import check_voice
+    from persona.voice.store import find_saved
+
+    if find_saved(voice.strip().lower()) is not None:
+        check_voice(session, user, voice)
+
+
+def check_quota_left(session: Session, user: User) -> None:
+    """A job's outputs count against the quota but cannot be measured before it runs:
+    a user who has used all of it queues nothing more (413) until they delete files."""
+    from persona.service.storage.usage import format_bytes, remaining_bytes
+
+    if remaining_bytes(session, user) <= 0:
+        raise QuotaExceededError(
+            f"your files use all of your storage quota of {format_bytes(user.quota_bytes)}: "
+            "delete some (DELETE /api/v1/jobs/{id} removes a finished job's outputs) first"
+        )
+
+
+def _require_asset(session: Session, user: User, asset_id: str) -> Asset:
     asset = session.get(Asset, asset_id)
     if asset is None or asset.user_id != user.id:
         raise NotFoundError(f"no uploaded file {asset_id!r}")
+    return asset
+
+
+def _require_picture(session: Session, user: User, params: Mapping[str, Any]) -> None:
+    """A picture background must be the user's (else 404) and an image (else 422)."""
+    from persona.service.tasks.video import background_asset
+
+    picture = background_asset(params)
+    if picture is None:
+        return
+    asset = _require_asset(session, user, picture)
+    if asset.kind != "image" or not asset.content_type.startswith("image/"):
+        raise InputError(f"background: {picture} is a {asset.kind} file, not a picture")
 
 
 def _submit(
@@ -126,13 +213,16 @@ def _submit(
     key: str | None,
 ) -> Job:
     check_references(session, user, params)
+    reviews.check_job_resources(session, settings, params)  # unapproved public figure: 422
+    check_quota_left(session, user)
+    screening = reviews.screen_params(settings, params)  # blocked: ModerationError (422)
     job = jobs.create_job(
         session, user_id=user.id, job_type=job_type, params=params, priority=priority,
         idempotency_key=key, webhook_url=callback_url,
         allow_http_webhooks=settings.http_webhooks_allowed,
     )  # fmt: skip
-    if job.state == JobState.SUBMITTED:
-        job = jobs.enqueue(session, job.id)
+    job = reviews.admit(session, job, screening)  # queued, or held for review
+    audit.record(session, user, "job.create", ("job", job.id), type=str(job_type))
     return job
 
 
@@ -157,8 +247,11 @@ def generate(
 ) -> JobAccepted:
     """Queue a talking-avatar video; follow it at ``status_url``."""
     params = generate_params(body)
+    priority = body.priority
+    if body.preview_seconds is not None and priority != "critical":
+        priority = "high"  # a quick preview is waited for
     job = _submit(
-        session, settings, user, JobType.VIDEO_GENERATION, params, body.priority,
+        session, settings, user, JobType.VIDEO_GENERATION, params, priority,
         body.callback_url, idempotency_key,
     )  # fmt: skip
     session.commit()
@@ -205,11 +298,17 @@ def create(
     """Queue a job of any type (video_generation, voice_synthesis, subtitle_generation,
     music_generation, podcast_video, lipsync_animation) with its parameters."""
     job_type = parse_job_type(body.type)
+    if job_type == JobType.AVATAR_TRAINING:
+        raise InputError("avatar training starts with an upload: POST /api/v1/avatars/train")
     params = dict(body.params)
     if job_type == JobType.VIDEO_GENERATION:
         from persona.service.tasks.video import check_video_params
 
         check_video_params(params)
+    elif job_type == JobType.PODCAST_VIDEO:
+        from persona.watermark.requests import marks_from_request
+
+        marks_from_request(params.get("ai_label"))  # a bad label: 422 now, not a failed job
     job = _submit(
         session, settings, user, job_type, params, body.priority, body.callback_url,
         idempotency_key,
@@ -230,6 +329,7 @@ def list_jobs(
     user: CurrentUser,
     state: str | None = None,
     type: str | None = None,
+    project_id: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> JobList:
@@ -239,6 +339,8 @@ def list_jobs(
         query = query.where(Job.state == parse_state(state))
     if type is not None:
         query = query.where(Job.type == parse_job_type(type))
+    if project_id is not None:
+        query = query.where(Job.params["project_id"].as_string() == project_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.order_by(Job.created_at.desc(), Job.id.desc()).limit(limit).offset(offset)
@@ -251,8 +353,9 @@ def cancel_or_clean(
     job_id: str, session: SessionDep, database: DatabaseDep, storage: StorageDep,
     user: CurrentUser,
 ) -> JobPublic:  # fmt: skip
-    """Cancel a job that has not finished (its worker stops at its next heartbeat); for
-    a finished job, delete its outputs (the job's record stays)."""
+    """Cancel a job that has not finished (its worker stops within about a second of
+    its next progress report and removes what it stored); for a finished job, delete
+    its outputs (the job's record stays)."""
     from persona.service.tasks import delete_outputs
 
     job = jobs.get_job(session, job_id, user_id=user.id)

@@ -1,24 +1,34 @@
-"""``GET /``: what this service is; ``GET /health``: whether it can work right now
-(database reachable with the expected schema, storage writable); 503 when not."""
+"""``GET /``: what this service is (a browser gets the web studio, :mod:`persona.service.studio`);
+``GET /health``: whether it can work right now (database reachable with the expected
+schema, storage writable); 503 when not."""
 
 from __future__ import annotations
 
 import platform
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, Response
 
 from persona import __version__
 from persona.service.api.deps import DatabaseDep, StorageDep
 from persona.service.api.schemas import Check, Health, ServiceInfo
 from persona.service.db.engine import Database
 from persona.service.storage.base import Storage
+from persona.service.studio import index_response, wants_html
 
 router = APIRouter(tags=["meta"])
 SERVICE_NAME = "Persona Studio"
 
 
-@router.get("/", response_model=ServiceInfo)
-def root() -> ServiceInfo:
+@router.get(
+    "/",
+    response_model=ServiceInfo,
+    responses={200: {"content": {"text/html": {}}, "description": "JSON, or the web studio"}},
+)
+def root(accept: Annotated[str | None, Header()] = None) -> ServiceInfo | Response:
+    """What this service is; a browser (``Accept: text/html``) gets the web studio."""
+    if wants_html(accept):
+        return index_response()
     links = {"docs": "/docs", "openapi": "/openapi.json", "health": "/health"}
     return ServiceInfo(name=SERVICE_NAME, version=__version__, links=links)
 

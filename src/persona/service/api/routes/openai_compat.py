@@ -26,7 +26,8 @@ from starlette.responses import JSONResponse
 
 from persona.errors import InputError
 from persona.service.api.compat import shaped_errors
-from persona.service.api.deps import CurrentUser, SessionDep
+from persona.service.api.deps import CurrentUser, SessionDep, SettingsDep
+from persona.service.reviews import check_job_resources, check_speech
 from persona.service.speech import MAX_SPEED, MIN_SPEED, check_text, check_voice, speech_file
 
 MAX_INPUT_CHARS = 4096
@@ -90,12 +91,16 @@ def catalog_voice(voice: str | VoiceRef) -> str:
     response_class=Response,
     responses={200: {"content": {"audio/mpeg": {}, "audio/wav": {}}}},
 )
-async def create_speech(body: SpeechCreate, user: CurrentUser, session: SessionDep) -> Response:
+async def create_speech(
+    body: SpeechCreate, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Speak ``input`` and return the audio file."""
     if body.stream_format == "sse":
         raise InputError("stream_format 'sse' is not supported: use 'audio'")
     text = check_text(body.input, max_chars=MAX_INPUT_CHARS)
+    check_speech(settings, text)  # moderation: 422 content_blocked (review acts as block)
     voice = check_voice(session, user, catalog_voice(body.voice))
+    check_job_resources(session, settings, {"voice": voice})  # an unapproved public figure
     speed = min(max(body.speed, MIN_SPEED), MAX_SPEED)
     encoded = await run_in_threadpool(speech_file, text, voice, body.response_format, speed=speed)
     headers: dict[str, Any] = {"X-Voice": voice, "X-Audio-Duration-Ms": str(encoded.duration_ms)}

@@ -7,8 +7,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from fastapi.concurrency import run_in_threadpool
 
-from persona.service.api.deps import CurrentUser, SessionDep
+from persona.service.api.deps import CurrentUser, SessionDep, SettingsDep
 from persona.service.api.schemas_resources import TTSCreate
+from persona.service.reviews import check_job_resources, check_speech
 from persona.service.speech import check_text, check_voice, speech_file
 
 router = APIRouter(prefix="/api/v1/tts", tags=["speech"])
@@ -16,10 +17,14 @@ AUDIO_RESPONSE = {200: {"content": {"audio/wav": {}, "audio/mpeg": {}}, "descrip
 
 
 @router.post("", response_class=Response, responses=AUDIO_RESPONSE)  # type: ignore[arg-type]
-async def text_to_speech(body: TTSCreate, user: CurrentUser, session: SessionDep) -> Response:
+async def text_to_speech(
+    body: TTSCreate, user: CurrentUser, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Speak ``text`` with ``voice`` (a catalog voice or one of your matched voices)."""
     text = check_text(body.text)
+    check_speech(settings, text)  # nobody can review a synchronous request: held = refused
     voice = check_voice(session, user, body.voice)
+    check_job_resources(session, settings, {"voice": voice})  # an unapproved public figure
     encoded = await run_in_threadpool(
         speech_file, text, voice, body.format, speed=body.speed, pitch_st=body.pitch
     )

@@ -16,10 +16,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, UploadFile
 
 from persona.errors import ConsentError
+from persona.service import audit
 from persona.service.api.deps import CurrentUser, SessionDep, SettingsDep, StorageDep
+from persona.service.api.routes.reviews import flag_voice
 from persona.service.api.schemas_resources import VoiceCloned, VoiceList, VoicePublic
 from persona.service.db.models import ResourceKind
 from persona.service.ownership import owned_ids, record_owner
+from persona.service.reviews import refuse_figure
 from persona.service.staging import staged_upload
 from persona.voice.base import Voice
 
@@ -64,7 +67,13 @@ def list_voices(
         except ConsentError:
             usable = False
         voices.append(
-            voice_public(saved.voice, matched=True, consent_id=saved.consent_id, usable=usable)
+            voice_public(
+                saved.voice,
+                matched=True,
+                consent_id=saved.consent_id,
+                consent_revoked=not usable,
+                usable=usable,
+            )
         )
     return VoiceList(voices=voices)
 
@@ -86,6 +95,7 @@ def clone_voice(
     from persona.voice.matching import match_voice
     from persona.voice.store import delete_saved, save_voice
 
+    refuse_figure(settings, VOICE, name)  # policy block: 422 before any work
     consent = new_consent("voice", subject, statement, purpose, uploader=user.email)
     limit = min(settings.upload_max_bytes, SAMPLE_MAX_BYTES)
     with staged_upload(
@@ -103,15 +113,18 @@ def clone_voice(
         try:
             record_owner(session, user, VOICE, saved.id)
             record_owner(session, user, ResourceKind.CONSENT, consent.id)
+            audit.record(session, user, "consent.create", ("consent", consent.id), kind="voice")
+            audit.record(session, user, "voice.clone", ("voice", saved.id), consent=consent.id)
             session.commit()
         except BaseException:
             session.rollback()
             with contextlib.suppress(Exception):
                 delete_saved(saved.id)
             raise
-    return VoiceCloned(
+    made = VoiceCloned(
         **voice_public(saved.voice, matched=True, consent_id=consent.id).model_dump(),
         figures=dict(saved.figures),
         sample=dict(saved.sample),
         asset_id=asset.id,
     )
+    return flag_voice(session, settings, user, made)  # named after a public figure?
