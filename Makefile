@@ -2,7 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test check lint typecheck unit bootstrap bench
+.PHONY: demo test check lint typecheck unit bootstrap bench web
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -27,3 +27,18 @@ unit:
 
 bench: bootstrap
 	$(BIN)/python benchmarks/engine.py
+
+# The web studio (web/, React + Vite) built into the package, where `persona serve` finds
+# it. Rebuilt only when a source is newer than the build; npm ci only when the lock changed.
+WEB_DIST := src/persona/service/studio_dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) \
+	web/index.html web/vite.config.ts web/package.json web/package-lock.json web/tsconfig.json
+
+web: $(WEB_DIST)
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+$(WEB_DIST): web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run --silent build
+	@touch $@

@@ -7,11 +7,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv
 PYTHON=${PYTHON:-python3.11}
-DEBIAN_PACKAGES=(espeak-ng libespeak-ng1 fonts-dejavu-core fonts-noto-core pocketsphinx-testdata libfluidsynth3 fluid-soundfont-gm)
+DEBIAN_PACKAGES=(espeak-ng libespeak-ng1 fonts-dejavu-core fonts-noto-core pocketsphinx-testdata libfluidsynth3 fluid-soundfont-gm
+    chromium chromium-driver)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
+
+# The web studio is built with Node (20.19+) and npm; Debian's nodejs/npm when none is there.
+if ! command -v npm >/dev/null 2>&1; then
+    command -v node >/dev/null 2>&1 || DEBIAN_PACKAGES+=(nodejs)
+    DEBIAN_PACKAGES+=(npm)
+fi
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -37,4 +44,11 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     "$VENV/bin/python" -m pip install -q --upgrade pip
     "$VENV/bin/python" -m pip install -q -e '.[dev]'
     touch "$stamp"
+fi
+
+# The web studio (web/ → src/persona/service/studio_dist); `make web` skips an up-to-date build.
+if node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null; then
+    make --no-print-directory web
+else
+    echo "bootstrap: skipping the web studio build: it needs Node.js 20.19 or newer (found $(node --version 2>/dev/null || echo none))" >&2
 fi

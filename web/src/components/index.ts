@@ -1,0 +1,13 @@
+export { Button } from "./Button";
+export type { ButtonProps } from "./Button";
+export { Card } from "./Card";
+export { EmptyState } from "./EmptyState";
+export { Field, FieldFrame, TextArea } from "./Field";
+export { Link } from "./Link";
+export { Modal } from "./Modal";
+export { ProgressBar } from "./ProgressBar";
+export { Select } from "./Select";
+export type { Option } from "./Select";
+export { ToastProvider, useToast, errorMessage } from "./Toast";
+export { AuthedImage, useBlobUrl } from "./AuthedMedia";
+export type { BlobState } from "./AuthedMedia";
