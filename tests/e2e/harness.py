@@ -42,7 +42,9 @@ WRITER = Account("writer@example.com", "words-words-words")
 CREATOR = Account("creator@example.com", "make-me-a-video")
 # Renders a video on an uploaded background picture.
 PAINTER = Account("painter@example.com", "orange-wall-paint")
-ACCOUNTS = (USER, ADMIN, MAKER, WRITER, CREATOR, PAINTER)
+# Trains an avatar from a video of themself and matches a voice to their recording.
+SITTER = Account("sitter@example.com", "my-face-my-voice")
+ACCOUNTS = (USER, ADMIN, MAKER, WRITER, CREATOR, PAINTER, SITTER)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The admin's moderation queue in the browser: a script the policy flags waits ``held``;
 the admin sees why, approves one job (it is queued) and rejects another (it fails with the
-reviewer's note)."""
+reviewer's note). An avatar named after a public figure is flagged: jobs that use it are
+refused until the admin approves it in the same tab."""
 
 from __future__ import annotations
 
@@ -62,3 +63,36 @@ def test_admin_approves_and_rejects_held_jobs(page: Any, server: Server, shots: 
     assert rejected["error"] == "Insults are not allowed here."
     approved = server.api("GET", f"/api/v1/status/{kept['job_id']}", token)
     assert approved["state"] != "held"
+
+
+def test_admin_approves_an_avatar_named_after_a_public_figure(
+    page: Any, server: Server, shots: Path
+) -> None:
+    token = server.token(WRITER)
+    made = server.api(
+        "POST", "/api/v1/avatars/train", token, {"template": "maya", "name": "Barack Obama"}
+    )
+    avatar_id = made["avatar"]["id"]
+    assert any("Barack Obama" in w for w in made["warnings"]), made
+    job = {"script": "Hello there.", "avatar": avatar_id, "options": {"size": "256x256"}}
+    with pytest.raises(AssertionError, match="awaits an admin's review"):
+        server.api("POST", "/api/v1/generate", token, job)
+
+    sign_in(page, ADMIN)
+    page.goto("/#/admin")
+    page.get_by_role("tab", name="Moderation").click()
+    row = page.locator(f"tr[data-flag='avatar-{avatar_id}']")
+    expect(row).to_contain_text("Barack Obama")
+    expect(row).to_contain_text(WRITER.email)
+    page.screenshot(path=str(shots / "admin-moderation-flags.png"), full_page=True)
+    row.get_by_role("button", name="Approve avatar Barack Obama").click()
+    dialog = page.get_by_role("dialog", name="Approve this avatar?")
+    dialog.get_by_label("Note (optional)").fill("Our own illustrated host, not a likeness.")
+    dialog.get_by_role("button", name="Approve").click()
+    expect(row).to_have_count(0)
+    expect(page.get_by_text("Approved: jobs may use the avatar")).to_be_visible()
+
+    queue = server.api("GET", "/api/v1/admin/reviews", server.token(ADMIN))
+    assert avatar_id not in [f["resource_id"] for f in queue["resources"]]
+    accepted = server.api("POST", "/api/v1/generate", token, job)
+    server.api("DELETE", f"/api/v1/jobs/{accepted['job_id']}", token)  # no render needed

@@ -5,7 +5,10 @@
  *   account (PATCH /api/v1/admin/users/{id}).
  * - Jobs: every user's jobs, filterable by state (GET /api/v1/admin/jobs).
  * - Moderation: jobs held for review (GET /api/v1/admin/reviews) with what was found, to
- *   approve or reject with a note, and avatars or voices named after public figures.
+ *   approve or reject with a note (POST /api/v1/admin/reviews/{job_id}), and avatars or
+ *   voices named after public figures, approved or rejected the same way
+ *   (POST /api/v1/admin/reviews/resources/{kind}/{id}): new jobs may use an approved one,
+ *   a rejected one is refused.
  *   A server without the review queue answers 404; the tab then says so.
  */
 import { useCallback, useEffect, useId, useState } from "react";
@@ -391,11 +394,39 @@ interface Flag {
   name: string;
   figure: string;
   created_at: string;
+  /** Set once reviewed; the queue lists only flags without a decision. */
+  decision?: Decision | null;
+  note?: string | null;
+  reviewer_id?: string | null;
+  reviewed_at?: string | null;
 }
 
 interface ReviewQueue {
   jobs: Review[];
   resources: Flag[];
+}
+
+type Decision = "approve" | "reject";
+
+/** What the decision dialog is about: a held job or a flagged avatar or voice. */
+type Deciding = { decision: Decision } & ({ review: Review; flag?: undefined } | { flag: Flag; review?: undefined });
+
+function flagKey(flag: Flag): string {
+  return `${flag.kind}-${flag.resource_id}`;
+}
+
+/** The dialog's title and what happens next, in words. */
+function decisionText(deciding: Deciding | null): { title: string; effect: string } {
+  const approve = deciding?.decision === "approve";
+  if (deciding?.flag) {
+    const what = deciding.flag.kind;
+    return approve
+      ? { title: `Approve this ${what}?`, effect: `New jobs may use the ${what} “${deciding.flag.name}”.` }
+      : { title: `Reject this ${what}?`, effect: `New jobs that use the ${what} “${deciding.flag.name}” are refused.` };
+  }
+  return approve
+    ? { title: "Approve this job?", effect: "The job is queued and renders as usual." }
+    : { title: "Reject this job?", effect: "The job fails with your note as its error." };
 }
 
 function useEmails(): Record<string, string> {
@@ -415,9 +446,7 @@ function ReviewsPanel() {
   const [queue, setQueue] = useState<ReviewQueue | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [unavailable, setUnavailable] = useState(false);
-  const [deciding, setDeciding] = useState<{ review: Review; decision: "approve" | "reject" } | null>(
-    null,
-  );
+  const [deciding, setDeciding] = useState<Deciding | null>(null);
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState(false);
 
@@ -437,15 +466,24 @@ function ReviewsPanel() {
   async function decide(event: FormEvent) {
     event.preventDefault();
     if (!deciding) return;
-    const { review, decision } = deciding;
+    const { review, flag, decision } = deciding;
+    const body = { decision, note: note.trim() || null };
     setBusy(true);
     try {
-      await api.post(`/admin/reviews/${review.job.id}`, {
-        decision,
-        note: note.trim() || null,
-      });
-      toast.success(decision === "approve" ? "Approved: the job is queued." : "Rejected: the job failed.");
-      setQueue((q) => q && { ...q, jobs: q.jobs.filter((r) => r.job.id !== review.job.id) });
+      if (flag) {
+        await api.post(`/admin/reviews/resources/${flag.kind}/${encodeURIComponent(flag.resource_id)}`, body);
+        const done = flagKey(flag);
+        toast.success(
+          decision === "approve"
+            ? `Approved: jobs may use the ${flag.kind} “${flag.name}”.`
+            : `Rejected: jobs may not use the ${flag.kind} “${flag.name}”.`,
+        );
+        setQueue((q) => q && { ...q, resources: q.resources.filter((f) => flagKey(f) !== done) });
+      } else {
+        await api.post(`/admin/reviews/${review.job.id}`, body);
+        toast.success(decision === "approve" ? "Approved: the job is queued." : "Rejected: the job failed.");
+        setQueue((q) => q && { ...q, jobs: q.jobs.filter((r) => r.job.id !== review.job.id) });
+      }
       setDeciding(null);
       setNote("");
     } catch (err) {
@@ -515,16 +553,37 @@ function ReviewsPanel() {
                   <th scope="col">Resembles</th>
                   <th scope="col">Owner</th>
                   <th scope="col">Created</th>
+                  <th scope="col">Decision</th>
                 </tr>
               </thead>
               <tbody>
                 {queue.resources.map((f) => (
-                  <tr key={`${f.kind}-${f.resource_id}`}>
+                  <tr key={flagKey(f)} data-flag={flagKey(f)}>
                     <td>{f.kind}</td>
                     <td>{f.name}</td>
                     <td>{f.figure}</td>
                     <td>{emails[f.user_id] ?? f.user_id}</td>
                     <td>{formatDate(f.created_at)}</td>
+                    <td>
+                      <div className="dash-actions">
+                        <Button
+                          size="sm"
+                          variant="primary"
+                          aria-label={`Approve ${f.kind} ${f.name}`}
+                          onClick={() => setDeciding({ flag: f, decision: "approve" })}
+                        >
+                          Approve
+                        </Button>
+                        <Button
+                          size="sm"
+                          variant="danger"
+                          aria-label={`Reject ${f.kind} ${f.name}`}
+                          onClick={() => setDeciding({ flag: f, decision: "reject" })}
+                        >
+                          Reject
+                        </Button>
+                      </div>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -535,15 +594,11 @@ function ReviewsPanel() {
 
       <Modal
         open={deciding !== null}
-        title={deciding?.decision === "approve" ? "Approve this job?" : "Reject this job?"}
+        title={decisionText(deciding).title}
         onClose={() => setDeciding(null)}
       >
         <form onSubmit={decide}>
-          <p className="muted">
-            {deciding?.decision === "approve"
-              ? "The job is queued and renders as usual."
-              : "The job fails with your note as its error."}
-          </p>
+          <p className="muted">{decisionText(deciding).effect}</p>
           <TextArea
             label="Note (optional)"
             value={note}
