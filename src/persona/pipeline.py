@@ -389,7 +389,7 @@ def render_speech(
     if finishing.captions is not None and finishing.captions.burns:
         filters = [*filters, finishing.captions.burner(cues)]
     video_id = fix_video_id(finishing, provenance)
-    filters = [*filters, *_mark_filters(finishing, video_id)]
+    filters = [*filters, *mark_filters_for(finishing, video_id)]
     t = time.perf_counter()
     progress = stages.progress("render")
     drawing = _encode(Path(output), spec, sound, avatar, mouth, face, filters, progress)
@@ -430,14 +430,19 @@ def with_video_id(inputs: ProvenanceInputs | None, video_id: str) -> ProvenanceI
     return replace(inputs or ProvenanceInputs(), video_id=video_id)
 
 
-def _mark_filters(finishing: Finishing, video_id: str) -> list[FrameFilter]:
-    """The AI-generated label (kept clear of burned captions) and the watermark."""
+def mark_filters_for(
+    finishing: Finishing, video_id: str, *, bottom: float = 0.0, avoid: Sequence[str] = ()
+) -> list[FrameFilter]:
+    """The AI-generated label, kept clear of burned captions, and the watermark carrying
+    ``video_id``. ``bottom``: the share of the frame's height that other overlays (a
+    scene's lower thirds) hold at the bottom; ``avoid``: corners a logo holds."""
     from persona.watermark.filters import mark_filters
     from persona.watermark.label import caption_clearance
 
     captions = finishing.captions
     style = captions.style if captions is not None and captions.burns else None
-    return [*mark_filters(finishing.marks, video_id, caption_clearance(style))]
+    top, low = caption_clearance(style)
+    return [*mark_filters(finishing.marks, video_id, (top, max(low, bottom)), avoid)]
 
 
 def _provenance(

@@ -45,6 +45,15 @@ PAINTER = Account("painter@example.com", "orange-wall-paint")
 # Trains an avatar from a video of themself and matches a voice to their recording.
 SITTER = Account("sitter@example.com", "my-face-my-voice")
 ACCOUNTS = (USER, ADMIN, MAKER, WRITER, CREATOR, PAINTER, SITTER)
+# Remembers every progress value a job panel (.ed-job) shows, in window.__progress.
+WATCH_PROGRESS = """() => {
+  window.__progress = [];
+  new MutationObserver(() => {
+    const bar = document.querySelector(".ed-job [role=progressbar]");
+    const value = bar ? Number(bar.getAttribute("aria-valuenow")) : null;
+    if (value !== null && window.__progress.at(-1) !== value) window.__progress.push(value);
+  }).observe(document.body, {subtree: true, childList: true, attributes: true});
+}"""
 
 
 @dataclass(frozen=True)

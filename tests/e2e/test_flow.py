@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import CREATOR, Server, sign_in
+from tests.e2e.harness import CREATOR, WATCH_PROGRESS, Server, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -22,15 +22,6 @@ SCRIPT = (
 )
 AVATAR_NAME = "Flow host"
 RENDER_TIMEOUT_MS = 120_000
-# Remembers every progress value the studio's job panel shows.
-WATCH_PROGRESS = """() => {
-  window.__progress = [];
-  new MutationObserver(() => {
-    const bar = document.querySelector(".ed-job [role=progressbar]");
-    const value = bar ? Number(bar.getAttribute("aria-valuenow")) : null;
-    if (value !== null && window.__progress.at(-1) !== value) window.__progress.push(value);
-  }).observe(document.body, {subtree: true, childList: true, attributes: true});
-}"""
 
 
 def expect(locator: Any) -> Any:

@@ -14,22 +14,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import SITTER, Server, sign_in
+from tests.e2e.harness import SITTER, WATCH_PROGRESS, Server, sign_in
 
 pytestmark = pytest.mark.e2e
 
 AVATAR_NAME = "Sitter on camera"
 VOICE_NAME = "Sitter speaking"
 TRAINING_TIMEOUT_MS = 240_000
-# Remembers every progress value the training panel shows.
-WATCH_PROGRESS = """() => {
-  window.__progress = [];
-  new MutationObserver(() => {
-    const bar = document.querySelector(".ed-job [role=progressbar]");
-    const value = bar ? Number(bar.getAttribute("aria-valuenow")) : null;
-    if (value !== null && window.__progress.at(-1) !== value) window.__progress.push(value);
-  }).observe(document.body, {subtree: true, childList: true, attributes: true});
-}"""
 # Keeps every media element the page plays, also those never put in the document.
 KEEP_PLAYED = """
 window.__played = [];

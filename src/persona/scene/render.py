@@ -46,7 +46,14 @@ from persona.compose.overlays import (
 )
 from persona.lipsync import frame_count
 from persona.media import VideoWriter, check_spec, container_for_path, ensure_writable
-from persona.pipeline import Finishing, FrameFilter, face_states, fix_video_id, with_video_id
+from persona.pipeline import (
+    Finishing,
+    FrameFilter,
+    face_states,
+    fix_video_id,
+    mark_filters_for,
+    with_video_id,
+)
 from persona.progress import NullProgress, Progress, ProgressSink, StagedProgress
 from persona.scene.animation import face_tracks, mouth_tracks
 from persona.scene.conversation import LEAD_IN_MS, lay_out, speak_turns, turn_scripts
@@ -165,15 +172,9 @@ def render_scene(
 def _mark_filters(finishing: Finishing, scene: SceneSpec, video_id: str) -> list[FrameFilter]:
     """The AI-generated label, clear of burned captions, lower thirds and the logo, and
     the invisible watermark carrying ``video_id``."""
-    from persona.watermark.filters import mark_filters
-    from persona.watermark.label import caption_clearance
-
-    captions = finishing.captions
-    top, bottom = caption_clearance(captions.style if captions and captions.burns else None)
-    if scene.lower_thirds:
-        bottom = max(bottom, lower_third_clearance(scene.width, scene.height))
+    lower = lower_third_clearance(scene.width, scene.height) if scene.lower_thirds else 0.0
     logo = (scene.logo.corner,) if scene.logo is not None else ()
-    return [*mark_filters(finishing.marks, video_id, (top, bottom), logo)]
+    return mark_filters_for(finishing, video_id, bottom=lower, avoid=logo)
 
 
 def _provenance(

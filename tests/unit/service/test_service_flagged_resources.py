@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.unit.service.moderated import client_for, user_and_admin_keys
+from tests.unit.service.resources import auth
 from tests.unit.service.servicedb import add_user, sqlite_settings
 
 from persona.avatar.store import AvatarStore
@@ -40,10 +41,6 @@ def review(settings: Settings, database: Database) -> Iterator[TestClient]:
 def block(settings: Settings, database: Database) -> Iterator[TestClient]:
     with client_for(settings, database, "block") as client:
         yield client
-
-
-def auth(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def _avatar(client: TestClient, key: str, name: str) -> Any:

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.unit.service.moderated import client_for, user_and_admin_keys
+from tests.unit.service.resources import auth
 from tests.unit.service.servicedb import add_user, sqlite_settings
 
 from persona.service import reviews
@@ -53,10 +54,6 @@ def block(settings: Settings, database: Database) -> Iterator[TestClient]:
 def review(settings: Settings, database: Database) -> Iterator[TestClient]:
     with client_for(settings, database, "review") as client:
         yield client
-
-
-def auth(key: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {key}"}
 
 
 def generate(client: TestClient, key: str, script: str = THREAT, **extra: Any) -> Any:
